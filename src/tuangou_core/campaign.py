@@ -427,7 +427,7 @@ def _default_max_size(rule: GroupRule) -> int:
     return rule.size
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed on every memoised quote: compute it once
 class Campaign:
     """A product on group sale and every rule its groups follow.
 

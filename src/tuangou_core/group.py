@@ -19,6 +19,7 @@ absorb every event (a transient, in the sense of persistent data structures), wh
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -100,6 +101,11 @@ _ENDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 _ENDING_REASONS = frozenset(
     {RefundReason.GROUP_FAILED, RefundReason.LOTTERY_LOST, RefundReason.CANCELLED}
 )
+
+
+# Pricing is pure and its quotes are frozen values: members who join on the same terms share
+# one quote instead of recomputing it. The cache is bounded and holds nothing mutable.
+_quote = functools.lru_cache(maxsize=4096)(quote_member)
 
 
 class InvariantViolation(TuangouError):
@@ -391,7 +397,7 @@ def _settle_tier(
     unit = tier_price
     if order.role == "opener" and campaign.leader_price is not None:
         unit = min(unit, campaign.leader_price)
-    quote = quote_member(
+    quote = _quote(
         campaign,
         unit_price=unit,
         qty=order.qty,
@@ -469,7 +475,7 @@ def _joined(
     at: datetime,
 ) -> list[Event]:
     campaign = view.campaign
-    quote = quote_member(
+    quote = _quote(
         campaign, unit_price=_unit_price(campaign, role), qty=qty, coupon_ids=coupons, role=role
     )
     hold_until = campaign.payment_timeout.after(at, campaign.zone)

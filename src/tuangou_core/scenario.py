@@ -56,6 +56,7 @@ class Scenario:
 
     campaign: Campaign
     commands: tuple[Command, ...]
+    lint: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
 
 
 @attrs.frozen
@@ -116,14 +117,17 @@ def parse(data: Mapping[str, Any], *, datetimes_as_text: bool = False) -> Scenar
     """
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
-    unknown = sorted(set(data) - {"schema", "campaign", "fees", "coupons", "events"})
+    unknown = sorted(set(data) - {"schema", "campaign", "fees", "coupons", "events", "lint"})
     if unknown:
         raise _bad(
             "unknown_key",
             unknown[0],
-            "is not a scenario key (schema, campaign, fees, coupons, events)",
+            "is not a scenario key (schema, campaign, fees, coupons, events, lint)",
             unknown[0],
         )
+    lint = data.get("lint", {})
+    if not isinstance(lint, Mapping):
+        raise _bad("invalid_value", "lint", "must be a table")
     if "schema" not in data:
         raise _bad("missing_key", "schema", "is required (schema = 1)")
     if data["schema"] != SCHEMA or isinstance(data["schema"], bool):
@@ -168,7 +172,7 @@ def parse(data: Mapping[str, Any], *, datetimes_as_text: bool = False) -> Scenar
             )
         last = command.at
         commands.append(command)
-    return Scenario(campaign, tuple(commands))
+    return Scenario(campaign, tuple(commands), dict(lint))
 
 
 def _reject_floats(table: object, where: str) -> None:

@@ -1,0 +1,355 @@
+"""Rewards granted by events: points on net paid, care coupons, consolation and invite coupons.
+
+Pure functions from an event log to *grants*; the ledger books points grants against its
+points liability, and a backend issues the coupons. Nothing here reads a clock.
+
+Points: an order earns ``round(net paid in major units × per_unit)`` points with the policy's
+named rounding (``Rounding.DOWN`` by default: 1 point per whole yuan, so ¥59.99 earns 59).
+Net paid counts only the payment that settled the order (``OrderPaid``; for
+``capture_at_close``, what was captured) minus the refunds on that payment. After each event
+that changes it the order's points are recomputed from its net and the difference is granted:
+a positive grant earns, a negative one claws back. So the grants of an order always add up to
+the points of its final net, never below zero, whatever the order of refunds.
+
+Coupons:
+
+- *care* (拼团失败关怀券): when a group fails, each member whose paid order was still waiting
+  for it gets the care coupon (members who left first do not).
+- *consolation*: a lottery's losers get the coupon named by ``WinnersDrawn``.
+- *invite* (邀请3人得10元无门槛券): an opener gets the coupon when the N-th distinct member who
+  joined one of their groups pays (and at 2N, 3N … with ``repeat``). A later refund does not
+  take it back: the coupon may be spent already; :mod:`tuangou_core.risk` catches openers who
+  fill groups with linked accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+
+from tuangou_core.errors import InvalidInput, InvalidRule
+from tuangou_core.events import (
+    Event,
+    GroupFailed,
+    GroupOpened,
+    MemberJoined,
+    OrderPaid,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentReceived,
+    RefundDue,
+    RefundReason,
+    WinnersDrawn,
+)
+from tuangou_core.money import Currency, Money, Rate, Rounding
+
+__all__ = [
+    "CouponGrant",
+    "InvitePolicy",
+    "PointsGrant",
+    "PointsPolicy",
+    "RewardPolicy",
+    "Rewards",
+    "coupon_grants",
+    "points_grants",
+    "rewards",
+]
+
+
+def _rate(value: object) -> Rate:
+    try:
+        rate = Rate.parse(value)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        raise InvalidRule(
+            error.code, f"points.per_unit: {error.message}", field="points.per_unit"
+        ) from None
+    if rate.value < 0:
+        raise InvalidRule(
+            "invalid_rule",
+            f"points.per_unit must not be negative, got {rate}",
+            field="points.per_unit",
+            value=str(rate),
+        )
+    return rate
+
+
+def _rounding(value: Rounding | str) -> Rounding:
+    return Rounding.parse(value)
+
+
+@attrs.frozen
+class PointsPolicy:
+    """Points per major unit of net paid (*per_unit*, default 1 per yuan), and the rounding."""
+
+    per_unit: Rate = attrs.field(default=Rate(1), converter=_rate)
+    rounding: Rounding = attrs.field(default=Rounding.DOWN, converter=_rounding)
+
+    def points_for(self, net: Money) -> int:
+        """The points an order with *net* paid has earned (0 for zero or less)."""
+        if net.minor <= 0:
+            return 0
+        exact = Fraction(net.minor, Currency.of(net.currency).scale) * self.per_unit.value
+        return self.rounding.round(exact)
+
+
+def _coupon_id(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise InvalidRule(
+                "invalid_rule", f"{field} must be a coupon id", field=field, value=repr(value)
+            )
+
+    return check
+
+
+def _invitees(_instance: object, _attribute: object, value: object) -> None:
+    if type(value) is not int or value < 1:
+        raise InvalidRule(
+            "invalid_rule",
+            f"invite.invitees must be a whole number of at least 1, got {value!r}",
+            field="invite.invitees",
+            value=repr(value),
+        )
+
+
+@attrs.frozen
+class InvitePolicy:
+    """Grant *coupon* to an opener once *invitees* distinct joiners of their groups paid."""
+
+    coupon: str = attrs.field(validator=_coupon_id("invite.coupon"))
+    invitees: int = attrs.field(default=3, validator=_invitees)
+    repeat: bool = False
+
+
+@attrs.frozen
+class RewardPolicy:
+    """Which rewards run: points (None for none), the care coupon, consolation, invites."""
+
+    points: PointsPolicy | None = PointsPolicy()
+    care_coupon: str | None = attrs.field(default=None, validator=_coupon_id("care_coupon"))
+    consolation: bool = True
+    invite: InvitePolicy | None = None
+
+
+@attrs.frozen
+class PointsGrant:
+    """*points* for *member*'s order in *group*: positive earned, negative clawed back."""
+
+    group: str
+    member: str
+    points: int
+    reason: str  # "earned" | "clawback"
+    event: int  # the index of the event that caused it
+    at: datetime
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-safe values."""
+        return {
+            "group": self.group,
+            "member": self.member,
+            "points": self.points,
+            "reason": self.reason,
+            "event": self.event,
+            "at": self.at.isoformat(),
+        }
+
+
+@attrs.frozen
+class CouponGrant:
+    """*coupon* for *member*, for *reason* (care, consolation, invite), and the events why."""
+
+    member: str
+    coupon: str
+    reason: str
+    group: str
+    events: tuple[int, ...]
+    at: datetime
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-safe values."""
+        return {
+            "member": self.member,
+            "coupon": self.coupon,
+            "reason": self.reason,
+            "group": self.group,
+            "events": list(self.events),
+            "at": self.at.isoformat(),
+        }
+
+
+@attrs.frozen
+class Rewards:
+    """The grants of one log, each in event order."""
+
+    points: tuple[PointsGrant, ...]
+    coupons: tuple[CouponGrant, ...]
+
+    def points_by_member(self) -> dict[str, int]:
+        """Each member's points balance from this log, sorted by member."""
+        totals: dict[str, int] = {}
+        for grant in self.points:
+            totals[grant.member] = totals.get(grant.member, 0) + grant.points
+        return dict(sorted(totals.items()))
+
+
+_Key = tuple[str, str]
+
+
+class _PointsFold:
+    def __init__(self, policy: PointsPolicy, currency: str) -> None:
+        self.policy = policy
+        self.currency = currency
+        self.payments: dict[str, tuple[_Key, Money | None]] = {}  # None: authorised only
+        self.settled: dict[str, _Key] = {}  # payment id → the order it settled
+        self.net: dict[_Key, int] = {}
+        self.granted: dict[_Key, int] = {}
+        self.grants: list[PointsGrant] = []
+
+    def change(self, key: _Key, minor: int, index: int, at: datetime) -> None:
+        net = self.net[key] = self.net.get(key, 0) + minor
+        target = self.policy.points_for(Money(max(net, 0), self.currency))
+        delta = target - self.granted.get(key, 0)
+        if delta:
+            self.granted[key] = target
+            reason = "earned" if delta > 0 else "clawback"
+            self.grants.append(PointsGrant(key[0], key[1], delta, reason, index, at))
+
+    def amount(self, money: Money, index: int) -> int:
+        if money.currency != self.currency:
+            raise InvalidInput(
+                "currency_mismatch",
+                f"event {index} moves {money!r}; the rewards are in {self.currency}",
+                field=f"events[{index}].amount",
+                value=repr(money),
+            )
+        return money.minor
+
+    def apply(self, event: Event, index: int) -> None:
+        if isinstance(event, PaymentReceived):
+            key = (event.group, event.member)
+            self.payments[event.payment_id] = (key, event.amount)
+        elif isinstance(event, PaymentAuthorised):
+            self.payments[event.payment_id] = ((event.group, event.member), None)
+        elif isinstance(event, OrderPaid):
+            key, amount = self.payments.get(event.payment_id, ((event.group, event.member), None))
+            self.settled[event.payment_id] = key
+            if amount is not None:
+                self.change(key, self.amount(amount, index), index, event.at)
+        elif isinstance(event, PaymentCaptured):
+            key = (event.group, event.member)
+            if self.settled.get(event.payment_id) == key:
+                self.change(key, self.amount(event.amount, index), index, event.at)
+        elif isinstance(event, RefundDue):
+            key = (event.group, event.member)
+            if self.settled.get(event.payment_id) == key:
+                self.change(key, -self.amount(event.amount, index), index, event.at)
+
+
+def _check_currency(currency: object) -> str:
+    return Currency.of(currency).code  # type: ignore[arg-type]
+
+
+def points_grants(
+    events: Iterable[Event], policy: PointsPolicy | None = None, currency: str = "CNY"
+) -> tuple[PointsGrant, ...]:
+    """Points earned and clawed back by *events* under *policy* (1 point per yuan, rounded
+    down, by default).
+
+    Raises:
+        InvalidInput: ``currency_mismatch``, ``unknown_currency``.
+    """
+    fold = _PointsFold(policy or PointsPolicy(), _check_currency(currency))
+    for index, event in enumerate(events):
+        fold.apply(event, index)
+    return tuple(fold.grants)
+
+
+class _CouponFold:
+    def __init__(self, policy: RewardPolicy) -> None:
+        self.policy = policy
+        self.opener: dict[str, str] = {}
+        self.joiners: dict[tuple[str, str], int] = {}  # (group, member) → join index
+        self.waiting: dict[str, dict[str, int]] = {}  # group → member → OrderPaid index
+        self.invited: dict[str, dict[str, int]] = {}  # opener → invitee → OrderPaid index
+        self.grants: list[CouponGrant] = []
+
+    def apply(self, event: Event, index: int) -> None:
+        if isinstance(event, GroupOpened):
+            self.opener[event.group] = event.opener
+        elif isinstance(event, MemberJoined):
+            if event.role != "opener":
+                self.joiners[(event.group, event.member)] = index
+        elif isinstance(event, OrderPaid):
+            self.waiting.setdefault(event.group, {})[event.member] = index
+            self._invite(event, index)
+        elif isinstance(event, RefundDue) and event.reason is RefundReason.CANCELLED:
+            self.waiting.get(event.group, {}).pop(event.member, None)
+        elif isinstance(event, GroupFailed):
+            self._care(event, index)
+        elif isinstance(event, WinnersDrawn):
+            self._consolation(event, index)
+
+    def _care(self, event: GroupFailed, index: int) -> None:
+        coupon = self.policy.care_coupon
+        members = self.waiting.pop(event.group, {})
+        if coupon is None:
+            return
+        for member, paid in sorted(members.items()):
+            self.grants.append(
+                CouponGrant(member, coupon, "care", event.group, (paid, index), event.at)
+            )
+
+    def _consolation(self, event: WinnersDrawn, index: int) -> None:
+        coupon = event.consolation_coupon
+        if not self.policy.consolation or coupon is None:
+            return
+        for member in sorted(event.losers):
+            self.grants.append(
+                CouponGrant(member, coupon, "consolation", event.group, (index,), event.at)
+            )
+
+    def _invite(self, event: OrderPaid, index: int) -> None:
+        invite = self.policy.invite
+        opener = self.opener.get(event.group)
+        joined = self.joiners.get((event.group, event.member))
+        if invite is None or opener is None or joined is None or event.member == opener:
+            return
+        invited = self.invited.setdefault(opener, {})
+        if event.member in invited:
+            return
+        invited[event.member] = index
+        count = len(invited)
+        if count % invite.invitees or (count > invite.invitees and not invite.repeat):
+            return
+        behind = tuple(sorted(invited.values())[-invite.invitees :])
+        self.grants.append(
+            CouponGrant(opener, invite.coupon, "invite", event.group, behind, event.at)
+        )
+
+
+def coupon_grants(events: Iterable[Event], policy: RewardPolicy) -> tuple[CouponGrant, ...]:
+    """Coupons granted by *events* under *policy*: care, consolation and invite coupons."""
+    fold = _CouponFold(policy)
+    for index, event in enumerate(events):
+        fold.apply(event, index)
+    return tuple(fold.grants)
+
+
+_DEFAULT: Final = RewardPolicy()
+
+
+def rewards(
+    events: Iterable[Event], policy: RewardPolicy = _DEFAULT, currency: str = "CNY"
+) -> Rewards:
+    """Every grant of *events* under *policy*, points and coupons.
+
+    Raises:
+        InvalidInput: ``currency_mismatch``, ``unknown_currency``.
+    """
+    log = tuple(events)
+    points = () if policy.points is None else points_grants(log, policy.points, currency)
+    return Rewards(points, coupon_grants(log, policy))

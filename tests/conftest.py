@@ -1,0 +1,18 @@
+"""Test-wide settings: the hypothesis profiles.
+
+``ci`` (the default) is quick enough for every push; ``deep`` searches far harder and is meant
+for a release or a change to the money core. Pick one with ``TUANGOU_HYPOTHESIS_PROFILE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+# No deadline in either profile: a slow shared CI machine must not turn into a flaky failure,
+# and speed is the benchmarks' business, not the tests'.
+settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("deep", max_examples=2000, deadline=None, print_blob=True)
+
+settings.load_profile(os.environ.get("TUANGOU_HYPOTHESIS_PROFILE", "ci"))
