@@ -432,7 +432,7 @@ def group_campaigns(draw: st.DrawFn) -> _c.Campaign:
     if kind == "fixed" and draw(st.booleans()):
         on_expiry = _c.Expiry.VIRTUAL_COMPLETE
         virtual_min = draw(st.integers(1, rule.size))
-    stock = draw(st.none() | st.integers(2, 10)) if kind != "seckill" else draw(st.integers(2, 8))
+    stock = draw(st.none() | st.integers(3, 12)) if kind != "seckill" else draw(st.integers(3, 10))
     return _c.Campaign(
         id=f"{kind}-campaign",
         list_price=_cny(10000),

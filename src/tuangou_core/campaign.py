@@ -18,7 +18,7 @@ import attrs
 
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money, Rate, money_field_value
-from tuangou_core.windows import Duration, require_aware, zone
+from tuangou_core.windows import Calendar, Duration, deadline, may_open, require_aware, zone
 
 __all__ = [
     "MAX_GROUP_SIZE",
@@ -420,6 +420,7 @@ def _refuse_unknown(data: Mapping[str, Any], known: set[str], where: str) -> Non
 
 
 _DEFAULT_WINDOW: Final = Duration(seconds=24 * 3600)
+_PLAIN_CALENDAR: Final = Calendar()
 _DEFAULT_PAYMENT_TIMEOUT: Final = Duration(seconds=15 * 60)
 
 
@@ -447,6 +448,7 @@ class Campaign:
         per_member_limit: units one member may hold across the campaign, if limited.
         fees: the fee schedule for the split.
         coupons: the coupons members may present.
+        calendar: the merchant's calendar: extensions, quiet hours, opening slots.
 
     Raises:
         InvalidRule: naming the field, for any rule that cannot be run.
@@ -469,6 +471,7 @@ class Campaign:
     per_member_limit: int | None = None
     fees: FeeSchedule = FeeSchedule()
     coupons: tuple[Coupon, ...] = ()
+    calendar: Calendar = _PLAIN_CALENDAR
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -551,7 +554,11 @@ class Campaign:
 
     def deadline(self, opened_at: datetime) -> datetime:
         """When a group opened at *opened_at* must have formed."""
-        return self.window.after(opened_at, self.zone)
+        return deadline(opened_at, self.window, self.zone, self.calendar)
+
+    def may_open(self, at: datetime) -> bool:
+        """True when the merchant's calendar lets a group open at *at*."""
+        return may_open(at, self.zone, self.calendar)
 
     @classmethod
     def build(
@@ -616,7 +623,15 @@ class Campaign:
                 else _raise(_rule_error("coupons", "must be a list of tables", c))
                 for c in coupons
             ),
+            calendar=_calendar(data.get("calendar")),
         )
+
+
+def _calendar(value: object) -> Calendar:
+    try:
+        return Calendar.build(value)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        raise InvalidRule(error.code, f"campaign.{error.message}", **error.fields) from None
 
 
 _CAMPAIGN_KEYS: Final = {
@@ -641,6 +656,7 @@ _CAMPAIGN_KEYS: Final = {
     "per_member_limit",
     "overflow",
     "consolation_coupon",
+    "calendar",
 }
 
 _RULE_KEYS: Final = {

@@ -501,6 +501,13 @@ def _decide_open(view: _View, command: Open) -> list[Event]:
 def _open(
     view: _View, group: str, member: str, qty: int, coupons: tuple[str, ...], at: datetime
 ) -> list[Event]:
+    if not view.campaign.may_open(at):
+        raise _reject(
+            "outside_slot",
+            f"groups open only inside the merchant's time slots; {at.isoformat()} is outside them",
+            group=group,
+            member=member,
+        )
     deadline = view.campaign.deadline(at)
     return [
         GroupOpened(at, group, member, deadline),

@@ -64,8 +64,12 @@ class Rounding(enum.Enum):
             The rounded quotient.
 
         Raises:
-            InvalidInput: ``division_by_zero`` when the denominator is 0.
+            InvalidInput: ``division_by_zero`` when the denominator is 0, ``float_refused``
+                for a float operand.
         """
+        for operand in (numerator, denominator):
+            if isinstance(operand, float):
+                _refuse_non_int(operand, "a quotient's operand")
         if denominator == 0:
             raise InvalidInput("division_by_zero", "cannot divide an amount by zero")
         if denominator < 0:
@@ -95,7 +99,9 @@ class Rounding(enum.Enum):
         return quotient if quotient % 2 == 0 else quotient + 1
 
     def round(self, value: Fraction | int) -> int:
-        """Round an exact fraction to an integer with this mode."""
+        """Round an exact fraction to an integer with this mode; a float is refused."""
+        if isinstance(value, float):
+            _refuse_non_int(value, "a value to round")
         value = Fraction(value)
         return self.divide(value.numerator, value.denominator)
 
@@ -412,10 +418,17 @@ def _decimal_to_minor(number: Decimal, info: Currency, rounding: Rounding | str 
             f"amount {number:.6e} is beyond the bound of ±{MAX_MINOR} minor units",
             value=str(number),
         )
+    exact = number
+    if number and number.adjusted() < -30:
+        # Far below one minor unit every value rounds alike in every mode; a stand-in keeps
+        # the exponent ordinary, so scaling cannot underflow to an exact-looking zero.
+        exact = Decimal(1).scaleb(-30).copy_sign(number)
     with decimal.localcontext() as context:
-        context.prec = 60
+        # Room for every digit: scaling must not round, so that a mode rounds once, from the
+        # true value, and a far fraction digit is still seen as too precise.
+        context.prec = max(60, len(exact.as_tuple().digits) + 1)
         context.traps[decimal.Inexact] = False
-        scaled = number.scaleb(info.minor_digits)
+        scaled = exact.scaleb(info.minor_digits)
         integral = scaled.to_integral_value(rounding=decimal.ROUND_DOWN)
         if scaled != integral:
             if rounding is None:
@@ -510,16 +523,23 @@ class Rate:
         Returns:
             ``round(amount × rate)`` in the amount's currency.
         """
+        if not isinstance(amount, Money):
+            raise InvalidInput("not_money", "a rate applies only to Money", value=amount)
         mode = Rounding.parse(rounding)
         minor = mode.divide(amount.minor * self.value.numerator, self.value.denominator)
         return Money._trusted(minor, amount.currency)
 
     def as_decimal(self, places: int = 10) -> Decimal:
         """The rate as a ``Decimal`` (exact when it terminates within *places*)."""
+        scaled = Rounding.HALF_EVEN.divide(
+            self.value.numerator * 10**places, self.value.denominator
+        )
+        if not scaled:
+            return Decimal(0)
         with decimal.localcontext() as context:
-            context.prec = 40
-            number = Decimal(self.value.numerator) / Decimal(self.value.denominator)
-        return number.quantize(Decimal(1).scaleb(-places)).normalize() if number else Decimal(0)
+            # Exact: a large rate must not overflow the default 28 digits.
+            context.prec = decimal.MAX_PREC
+            return Decimal(scaled).scaleb(-places).normalize()
 
     def __str__(self) -> str:
         decimal_form = self.as_decimal(12)

@@ -295,7 +295,8 @@ _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
 
 
 def _datetime(value: object, key: str, as_text: bool) -> datetime:
-    if as_text and isinstance(value, str):
+    # JSON has no datetime type; a TOML file may quote one too. Both read ISO 8601 text.
+    if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:

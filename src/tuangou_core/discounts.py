@@ -1,0 +1,625 @@
+"""Discounts, the stacking policy and the pricing context: the data the pricing engine reads.
+
+A :class:`Discount` is one offer as data: what it takes (percent off, amount off, 满X减Y, a
+special unit price, points, free shipping), in which phase, who funds it, which class it
+stacks as, and when it applies (members, new customers, the opener, a stock range, a time slot,
+a coupon presented). A :class:`StackingPolicy` says how discounts combine: the phase order,
+exclusive classes, best-of classes, a cap on the total discount share, the floor and the
+rounding. A :class:`Context` says who is buying, when, and with what.
+
+Every value validates itself when built and refuses a rule that cannot be run with
+:class:`~tuangou_core.errors.InvalidRule` naming the field.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable
+from datetime import datetime, time
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, TypeVar
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from tuangou_core.campaign import Coupon, CouponKind, Funder
+from tuangou_core.errors import InvalidInput, InvalidRule
+from tuangou_core.money import Money, Rate, Rounding
+from tuangou_core.windows import require_aware
+
+__all__ = [
+    "Audience",
+    "Base",
+    "Context",
+    "Discount",
+    "DiscountKind",
+    "Phase",
+    "Role",
+    "StackingPolicy",
+    "TimeSlot",
+    "coupon_discount",
+]
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+class Phase(enum.Enum):
+    """Where a discount applies: on each line, on the order, as points, or on shipping."""
+
+    ITEM = "item"
+    ORDER = "order"
+    POINTS = "points"
+    SHIPPING = "shipping"
+
+
+class DiscountKind(enum.Enum):
+    """What a discount takes."""
+
+    PERCENT_OFF = "percent_off"  # a share of the base, rounded with the policy's mode
+    AMOUNT_OFF = "amount_off"  # item phase: per unit; order phase: once (无门槛券)
+    THRESHOLD = "threshold"  # 满 threshold 减 amount, once or per full threshold (每满)
+    UNIT_PRICE = "unit_price"  # a special unit price: 会员价, 新人专享, 团长价, stock, slot
+    POINTS = "points"  # 积分抵扣: points per major unit, capped at a share of the order
+    FREE_SHIPPING = "free_shipping"  # 满X包邮: the fee (or `amount` of it) off
+
+
+class Base(enum.Enum):
+    """What a discount is computed on: the amount before any discount, or the running one."""
+
+    RUNNING = "running"
+    ORIGINAL = "original"
+
+
+class Audience(enum.Enum):
+    """Who a discount is for."""
+
+    ANYONE = "anyone"
+    MEMBER = "member"  # 会员
+    NEW_CUSTOMER = "new_customer"  # 新人
+    LEADER = "leader"  # the group's opener (团长)
+
+
+class Role(enum.Enum):
+    """The buyer's place in the group: the opener (leader) or a joiner."""
+
+    JOINER = "joiner"
+    LEADER = "leader"
+
+
+_DEFAULT_PHASE: Final = {
+    DiscountKind.PERCENT_OFF: Phase.ORDER,
+    DiscountKind.AMOUNT_OFF: Phase.ORDER,
+    DiscountKind.THRESHOLD: Phase.ORDER,
+    DiscountKind.UNIT_PRICE: Phase.ITEM,
+    DiscountKind.POINTS: Phase.POINTS,
+    DiscountKind.FREE_SHIPPING: Phase.SHIPPING,
+}
+_ALLOWED_PHASES: Final = {
+    DiscountKind.PERCENT_OFF: {Phase.ITEM, Phase.ORDER},
+    DiscountKind.AMOUNT_OFF: {Phase.ITEM, Phase.ORDER},
+    DiscountKind.THRESHOLD: {Phase.ITEM, Phase.ORDER},
+    DiscountKind.UNIT_PRICE: {Phase.ITEM},
+    DiscountKind.POINTS: {Phase.POINTS},
+    DiscountKind.FREE_SHIPPING: {Phase.SHIPPING},
+}
+# The fields each kind reads; any other rule field must be left unset.
+_USES: Final = {
+    DiscountKind.PERCENT_OFF: {"percent"},
+    DiscountKind.AMOUNT_OFF: {"amount"},
+    DiscountKind.THRESHOLD: {"amount", "threshold", "max_times"},
+    DiscountKind.UNIT_PRICE: {"price", "max_units"},
+    DiscountKind.POINTS: {"points_per_unit", "percent"},
+    DiscountKind.FREE_SHIPPING: {"amount", "threshold"},
+}
+_RULE_FIELDS: Final = ("amount", "percent", "threshold", "max_times", "price", "max_units")
+
+
+def _bad(field: str, message: str, value: object) -> InvalidRule:
+    return InvalidRule("invalid_rule", f"{field} {message}", field=field, value=value)
+
+
+def _enum(enum_type: type[_E], value: object, field: str) -> _E:
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except ValueError:
+        names = " | ".join(repr(m.value) for m in enum_type)
+        raise _bad(field, f"must be {names}, got {value!r}", value) from None
+
+
+def _money_or_none(value: object, field: str) -> Money | None:
+    if value is None or isinstance(value, Money):
+        return value
+    if isinstance(value, str | Decimal):
+        try:
+            return Money.parse(value)
+        except InvalidInput as error:
+            raise InvalidRule(error.code, f"{field}: {error.message}", field=field) from None
+    raise _bad(field, f"must be an amount (Money or decimal text), got {value!r}", value)
+
+
+def _rate_or_none(value: object, field: str) -> Rate | None:
+    if value is None:
+        return None
+    try:
+        return Rate.parse(value)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        raise InvalidRule(error.code, f"{field}: {error.message}", field=field) from None
+
+
+def _to_kind(value: object) -> DiscountKind:
+    return _enum(DiscountKind, value, "discount.kind")
+
+
+def _to_funder(value: object) -> Funder:
+    return _enum(Funder, value, "discount.funder")
+
+
+def _to_phase(value: object) -> Phase:
+    return _enum(Phase, value, "discount.phase")
+
+
+def _to_base(value: object) -> Base:
+    return _enum(Base, value, "discount.base")
+
+
+def _to_audience(value: object) -> Audience:
+    return _enum(Audience, value, "discount.audience")
+
+
+def _to_amount(value: object) -> Money | None:
+    return _money_or_none(value, "discount.amount")
+
+
+def _to_threshold(value: object) -> Money | None:
+    return _money_or_none(value, "discount.threshold")
+
+
+def _to_price(value: object) -> Money | None:
+    return _money_or_none(value, "discount.price")
+
+
+def _to_cap(value: object) -> Money | None:
+    return _money_or_none(value, "discount.cap")
+
+
+def _to_percent(value: object) -> Rate | None:
+    return _rate_or_none(value, "discount.percent")
+
+
+def _to_rounding(value: object) -> Rounding:
+    try:
+        return Rounding.parse(value)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        raise InvalidRule(
+            error.code, f"policy.rounding: {error.message}", field="policy.rounding"
+        ) from None
+
+
+def _to_share(value: object) -> Rate | None:
+    return _rate_or_none(value, "policy.max_discount_share")
+
+
+def _optional_int(value: object, field: str, minimum: int) -> None:
+    if value is not None and (type(value) is not int or value < minimum):
+        raise _bad(field, f"must be a whole number of at least {minimum}, got {value!r}", value)
+
+
+def _skus(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad("skus", "must be a collection of sku strings", value)
+    found = frozenset(value)
+    if not found or not all(isinstance(s, str) and s for s in found):
+        raise _bad("skus", "must name at least one sku, each a non-empty string", value)
+    return found
+
+
+@attrs.frozen
+class TimeSlot:
+    """A daily time-of-day slot ``[start, end)`` on the campaign's wall clock."""
+
+    start: time
+    end: time
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not isinstance(value, time) or value.tzinfo is not None:
+                raise _bad(f"slot.{name}", "must be a wall-clock time without zone", value)
+        if self.start >= self.end:
+            raise _bad("slot", f"must start before it ends ({self.start}–{self.end})", None)
+
+    def contains(self, at: datetime, tz: ZoneInfo) -> bool:
+        """True when *at*, read on *tz*'s wall clock, falls inside the slot."""
+        local = require_aware(at, "at").astimezone(tz).time()
+        return self.start <= local < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+@attrs.frozen
+class Discount:
+    """One offer as data.
+
+    Args:
+        id: a unique name; coupons are presented by it.
+        kind: what it takes (:class:`DiscountKind`).
+        funder: who pays for it: merchant, platform or leader.
+        phase: item, order, points or shipping; defaults by kind.
+        stack_class: the combination class it stacks as (``"coupon"``, ``"member"`` …).
+        priority: order inside a phase, lower first; ties keep the listed order.
+        base: compute on the running amount (default) or on the original one.
+        coupon: True if it applies only when presented by id in the context.
+        amount: amount off (per unit in the item phase), 满减's 减, or a shipping reduction.
+        percent: the share off (percent off), or the cap share of the order (points).
+        threshold: 满减's 满, or the free-shipping threshold.
+        repeat: 满减 applies once per full threshold (每满X减Y).
+        max_times: with repeat, the most times it applies.
+        price: the special unit price (unit price kind).
+        max_units: with a unit price, how many units of a line get it (新人专享 one unit).
+        points_per_unit: points per major currency unit (100 = 100 points per yuan).
+        cap: the most this discount may take.
+        skus: the lines it targets; all lines when unset.
+        audience: who it is for.
+        min_stock, max_stock: applies only while the remaining stock lies in this range.
+        slot: applies only inside this daily time slot.
+        label: the rule text for people; derived from the rule when empty.
+
+    Raises:
+        InvalidRule: naming the field, for a rule that cannot be run.
+    """
+
+    id: str
+    kind: DiscountKind = attrs.field(converter=_to_kind)
+    funder: Funder = attrs.field(default=Funder.MERCHANT, converter=_to_funder)
+    phase: Phase = attrs.field(
+        default=attrs.Factory(lambda self: _DEFAULT_PHASE[self.kind], takes_self=True),
+        converter=_to_phase,
+    )
+    stack_class: str = "promotion"
+    priority: int = 0
+    base: Base = attrs.field(default=Base.RUNNING, converter=_to_base)
+    coupon: bool = False
+    amount: Money | None = attrs.field(default=None, converter=_to_amount)
+    percent: Rate | None = attrs.field(default=None, converter=_to_percent)
+    threshold: Money | None = attrs.field(default=None, converter=_to_threshold)
+    repeat: bool = False
+    max_times: int | None = None
+    price: Money | None = attrs.field(default=None, converter=_to_price)
+    max_units: int | None = None
+    points_per_unit: int | None = None
+    cap: Money | None = attrs.field(default=None, converter=_to_cap)
+    skus: frozenset[str] | None = attrs.field(default=None, converter=_skus)
+    audience: Audience = attrs.field(default=Audience.ANYONE, converter=_to_audience)
+    min_stock: int | None = None
+    max_stock: int | None = None
+    slot: TimeSlot | None = None
+    label: str = ""
+    _text: str = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise _bad("discount.id", "must be a non-empty string", self.id)
+        where = f"discounts[{self.id}]"
+        if self.phase not in _ALLOWED_PHASES[self.kind]:
+            raise _bad(
+                f"{where}.phase",
+                f"cannot be {self.phase.value!r} for a {self.kind.value} discount",
+                self.phase.value,
+            )
+        uses = _USES[self.kind]
+        for name in _RULE_FIELDS:
+            if name not in uses and getattr(self, name) is not None:
+                raise _bad(f"{where}.{name}", f"does not apply to {self.kind.value}", name)
+        if self.points_per_unit is not None and self.kind is not DiscountKind.POINTS:
+            raise _bad(f"{where}.points_per_unit", "applies only to points", None)
+        if self.repeat and self.kind is not DiscountKind.THRESHOLD:
+            raise _bad(f"{where}.repeat", "applies only to a threshold (每满) discount", True)
+        if not isinstance(self.stack_class, str) or not self.stack_class:
+            raise _bad(f"{where}.stack_class", "must be a non-empty string", self.stack_class)
+        if type(self.priority) is not int:
+            raise _bad(f"{where}.priority", "must be a whole number", self.priority)
+        if not isinstance(self.label, str):
+            raise _bad(f"{where}.label", "must be text", self.label)
+        self._check_kind(where)
+        self._check_limits(where)
+        object.__setattr__(self, "_text", self._describe())
+
+    def _check_kind(self, where: str) -> None:
+        kind = self.kind
+        needs_amount = kind in (DiscountKind.AMOUNT_OFF, DiscountKind.THRESHOLD)
+        if needs_amount and self.amount is None:
+            raise _bad(f"{where}.amount", "is required", None)
+        if self.amount is not None and self.amount.minor <= 0:
+            raise _bad(f"{where}.amount", "must be a positive amount", str(self.amount))
+        percent = self.percent
+        if kind in (DiscountKind.PERCENT_OFF, DiscountKind.POINTS) and (
+            percent is None or not 0 < percent.value <= 1
+        ):
+            raise _bad(f"{where}.percent", "must be above 0 and at most 100%", self.percent)
+        if kind is DiscountKind.THRESHOLD:
+            if self.threshold is None or self.threshold.minor < 0:
+                raise _bad(f"{where}.threshold", "must be an amount of zero or more", None)
+            if self.repeat and self.threshold.minor == 0:
+                raise _bad(f"{where}.threshold", "must be positive to repeat (每满)", "0")
+            if self.max_times is not None and not self.repeat:
+                raise _bad(f"{where}.max_times", "applies only with repeat", self.max_times)
+            _optional_int(self.max_times, f"{where}.max_times", 1)
+        if kind is DiscountKind.FREE_SHIPPING and self.threshold and self.threshold.minor < 0:
+            raise _bad(f"{where}.threshold", "must be an amount of zero or more", None)
+        if kind is DiscountKind.UNIT_PRICE:
+            if self.price is None or self.price.minor < 0:
+                raise _bad(f"{where}.price", "must be an amount of zero or more", self.price)
+            _optional_int(self.max_units, f"{where}.max_units", 1)
+        if kind is DiscountKind.POINTS:
+            _optional_int(self.points_per_unit, f"{where}.points_per_unit", 1)
+            if self.points_per_unit is None:
+                raise _bad(f"{where}.points_per_unit", "is required", None)
+
+    def _check_limits(self, where: str) -> None:
+        if self.cap is not None and self.cap.minor <= 0:
+            raise _bad(f"{where}.cap", "must be a positive amount", str(self.cap))
+        _optional_int(self.min_stock, f"{where}.min_stock", 0)
+        _optional_int(self.max_stock, f"{where}.max_stock", 0)
+        if (
+            self.min_stock is not None
+            and self.max_stock is not None
+            and self.min_stock > self.max_stock
+        ):
+            raise _bad(f"{where}.min_stock", "must not exceed max_stock", self.min_stock)
+        if self.slot is not None and not isinstance(self.slot, TimeSlot):
+            raise _bad(f"{where}.slot", "must be a TimeSlot", self.slot)
+        currencies = {
+            m.currency for m in (self.amount, self.threshold, self.price, self.cap) if m is not None
+        }
+        if len(currencies) > 1:
+            raise _bad(where, f"mixes currencies {sorted(currencies)}", sorted(currencies))
+
+    @property
+    def currency(self) -> str | None:
+        """The currency of the rule's amounts, or None for a pure rate."""
+        for money in (self.amount, self.threshold, self.price, self.cap):
+            if money is not None:
+                return money.currency
+        return None
+
+    def describe(self) -> str:
+        """The rule in a finance reader's words: 满50减10, 每满100减10, 10% off, 会员价 59."""
+        return self._text
+
+    def _describe(self) -> str:
+        if self.label:
+            return self.label
+        kind = self.kind
+        if kind is DiscountKind.THRESHOLD:
+            prefix = "每满" if self.repeat else "满"
+            return f"{prefix}{_short(self.threshold)}减{_short(self.amount)}"
+        if kind is DiscountKind.PERCENT_OFF:
+            assert self.percent is not None
+            return f"{percent_text(self.percent.value)} off"
+        if kind is DiscountKind.AMOUNT_OFF:
+            each = "/件" if self.phase is Phase.ITEM else ""
+            return f"无门槛{_short(self.amount)}{each}"
+        if kind is DiscountKind.UNIT_PRICE:
+            units = f" ×{self.max_units}" if self.max_units else ""
+            return f"unit price {_short(self.price)}{units}"
+        if kind is DiscountKind.POINTS:
+            assert self.percent is not None
+            return f"{self.points_per_unit}积分抵1, ≤{percent_text(self.percent.value)}"
+        if self.threshold is None:
+            return "包邮"
+        return f"满{_short(self.threshold)}包邮"
+
+
+def _short(money: Money | None) -> str:
+    """An amount without trailing zero decimals: 50, 9.9."""
+    if money is None:
+        return ""
+    text = str(money)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent_text(value: Fraction) -> str:
+    """A share as a percentage for people: ``70%``, ``12.5%``, ``≈66.7%``."""
+    hundred = value * 100
+    for places in range(3):
+        scaled = hundred * 10**places
+        if scaled.denominator == 1:
+            return f"{Decimal(int(scaled)).scaleb(-places)}%"
+    approx = Rounding.HALF_UP.round(hundred * 10) / Decimal(10)
+    return f"≈{approx}%"
+
+
+@functools.lru_cache(maxsize=4096)
+def coupon_discount(coupon: Coupon) -> Discount:
+    """The campaign coupon as an order-phase discount of class ``"coupon"`` on the running
+    amount, presented by id."""
+    kind = {
+        CouponKind.AMOUNT_OFF: DiscountKind.AMOUNT_OFF,
+        CouponKind.PERCENT_OFF: DiscountKind.PERCENT_OFF,
+        CouponKind.THRESHOLD: DiscountKind.THRESHOLD,
+    }[coupon.kind]
+    is_threshold = kind is DiscountKind.THRESHOLD
+    return Discount(
+        id=coupon.id,
+        kind=kind,
+        funder=coupon.funded_by,
+        stack_class="coupon",
+        coupon=True,
+        amount=coupon.amount,
+        percent=coupon.percent if kind is DiscountKind.PERCENT_OFF else None,
+        threshold=coupon.threshold if is_threshold else None,
+    )
+
+
+def _class_pairs(value: object) -> frozenset[frozenset[str]]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad("policy.exclusive", "must be a collection of class pairs", value)
+    pairs = []
+    for pair in value:
+        items = frozenset(pair) if not isinstance(pair, str) else frozenset()
+        if len(items) != 2 or not all(isinstance(c, str) and c for c in items):
+            raise _bad(
+                "policy.exclusive", f"each entry must be two class names, got {pair!r}", pair
+            )
+        pairs.append(items)
+    return frozenset(pairs)
+
+
+def _class_names(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad("policy.best_of", "must be a collection of class names", value)
+    names = frozenset(value)
+    if not all(isinstance(c, str) and c for c in names):
+        raise _bad("policy.best_of", "must hold non-empty class names", value)
+    return names
+
+
+def _phases(value: object) -> tuple[Phase, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad("policy.phases", "must list the phases in order", value)
+    phases = tuple(_enum(Phase, p, "policy.phases") for p in value)
+    if sorted(p.value for p in phases) != sorted(p.value for p in Phase):
+        raise _bad(
+            "policy.phases",
+            "must list item, order, points and shipping, each once",
+            [p.value for p in phases],
+        )
+    return phases
+
+
+@attrs.frozen
+class StackingPolicy:
+    """How discounts combine (优惠叠加), as data.
+
+    Args:
+        phases: the phase order; item → order → points → shipping by default.
+        best_of: classes in which only the single best discount applies; in every other class
+            the discounts apply one after another, by priority then in the listed order.
+        exclusive: pairs of classes that do not combine. The class that applies first keeps
+            its place; a later discount of the other class is skipped. ``"group_price"`` is the
+            class of the group price itself, so ``{"coupon", "group_price"}`` says coupons do
+            not combine with a group price.
+        max_discount_share: the most the item, order and points discounts together may take,
+            as a share of the order's base (unit price × quantity).
+        allow_free: True lets an order reach zero; otherwise it never goes below one minor
+            unit (0.01 CNY).
+        rounding: how percentages become minor units.
+    """
+
+    phases: tuple[Phase, ...] = attrs.field(
+        default=(Phase.ITEM, Phase.ORDER, Phase.POINTS, Phase.SHIPPING), converter=_phases
+    )
+    best_of: frozenset[str] = attrs.field(default=frozenset(), converter=_class_names)
+    exclusive: frozenset[frozenset[str]] = attrs.field(default=frozenset(), converter=_class_pairs)
+    max_discount_share: Rate | None = attrs.field(default=None, converter=_to_share)
+    allow_free: bool = False
+    rounding: Rounding = attrs.field(default=Rounding.HALF_UP, converter=_to_rounding)
+
+    def __attrs_post_init__(self) -> None:
+        share = self.max_discount_share
+        if share is not None and not 0 <= share.value <= 1:
+            raise _bad("policy.max_discount_share", "must be between 0 and 100%", str(share))
+        if not isinstance(self.allow_free, bool):
+            raise _bad("policy.allow_free", "must be true or false", self.allow_free)
+
+    def excludes(self, first: str, second: str) -> bool:
+        """True when classes *first* and *second* do not combine."""
+        return frozenset((first, second)) in self.exclusive
+
+
+def _role(value: object) -> Role:
+    if value == "opener":
+        return Role.LEADER
+    if isinstance(value, Role):
+        return value
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput(
+            "invalid_role",
+            f"role must be 'joiner' or 'leader' (or 'opener'), got {value!r}",
+            field="role",
+            value=value,
+        ) from None
+
+
+def _coupon_ids(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput(
+            "invalid_coupons",
+            f"coupons must be a list of coupon ids, got {value!r}",
+            field="coupons",
+            value=value,
+        )
+    ids = tuple(value)
+    for ident in ids:
+        if not isinstance(ident, str) or not ident:
+            raise InvalidInput(
+                "invalid_coupons",
+                f"each coupon id must be a non-empty string, got {ident!r}",
+                field="coupons",
+                value=ident,
+            )
+    return ids
+
+
+def _check_count(value: object, field: str) -> None:
+    if value is not None and (type(value) is not int or value < 0):
+        raise InvalidInput(
+            "invalid_input",
+            f"{field} must be a whole number of at least 0, got {value!r}",
+            field=field,
+            value=value,
+        )
+
+
+@attrs.frozen
+class Context:
+    """Who is buying, when, and with what.
+
+    Args:
+        role: ``"joiner"`` or ``"leader"`` (``"opener"`` is read as leader).
+        member: the buyer is a member (会员).
+        new_customer: the buyer has never ordered (新人).
+        coupons: ids of the coupons presented, in the order presented.
+        points_balance: the buyer's points.
+        points_to_use: how many of them to redeem; all that the rules allow when None.
+        at: when the order is priced (needed by time-slot discounts).
+        remaining_stock: units left (needed by stock-priced discounts).
+        shipping_fee: the fee for delivering this order; none when unset.
+        group_size: the group's paid size, which picks the tier of a tiered campaign.
+    """
+
+    role: Role = attrs.field(default=Role.JOINER, converter=_role)
+    member: bool = False
+    new_customer: bool = False
+    coupons: tuple[str, ...] = attrs.field(default=(), converter=_coupon_ids)
+    points_balance: int = 0
+    points_to_use: int | None = None
+    at: datetime | None = None
+    remaining_stock: int | None = None
+    shipping_fee: Money | None = None
+    group_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_count(self.points_balance, "points_balance")
+        _check_count(self.points_to_use, "points_to_use")
+        _check_count(self.remaining_stock, "remaining_stock")
+        _check_count(self.group_size, "group_size")
+        if self.at is not None:
+            require_aware(self.at, "at")
+        fee = self.shipping_fee
+        if fee is not None and (not isinstance(fee, Money) or fee.minor < 0):
+            raise InvalidInput(
+                "invalid_amount",
+                f"shipping_fee must be an amount of zero or more, got {fee!r}",
+                field="shipping_fee",
+                value=fee,
+            )
