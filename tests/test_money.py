@@ -514,7 +514,7 @@ def test_amounts_beyond_the_bound_are_refused(action: Callable[[], object]) -> N
     refused("amount_out_of_range", action)
 
 
-@given(minor=st.integers().filter(lambda m: abs(m) > MAX_MINOR))
+@given(minor=st.integers(min_value=MAX_MINOR + 1) | st.integers(max_value=-MAX_MINOR - 1))
 def test_every_minor_beyond_the_bound_is_refused(minor: int) -> None:
     """Money refuses every int beyond ±MAX_MINOR."""
     refused("amount_out_of_range", lambda: Money(minor))
@@ -629,3 +629,20 @@ def test_unknown_rounding_is_refused() -> None:
 def test_division_by_zero_is_refused() -> None:
     """Rounding.divide by zero is division_by_zero, not ZeroDivisionError."""
     refused("division_by_zero", lambda: Rounding.HALF_UP.divide(1, 0))
+
+
+@pytest.mark.parametrize("text", ["１２.３４", "١٢", "12.３"])
+def test_only_ascii_digits_make_an_amount(text: str) -> None:
+    """Full-width and other non-ASCII digits are refused, not read as an amount."""
+    refused("invalid_amount", lambda: Money.parse(text))
+
+
+def test_rates_multiply_and_sum_from_either_side() -> None:
+    """An int times a rate and sum() over rates work like their mirror images."""
+    assert 2 * Rate("5%") == Rate("5%") * 2 == Rate("10%")
+    assert sum([Rate("1%"), Rate("2%")]) == Rate("3%")
+
+
+def test_split_refuses_absurd_part_counts() -> None:
+    """split() refuses more parts than any order could have, instead of building them."""
+    refused("invalid_weights", lambda: split(Money(100), 10**9))

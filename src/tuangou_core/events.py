@@ -309,6 +309,7 @@ class RefundDue:
     payment_id: str
     amount: Money
     reason: RefundReason
+    note: str = ""  # the words the refund was asked with (e.g. "damaged_in_transit")
 
 
 @attrs.frozen

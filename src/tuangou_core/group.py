@@ -353,6 +353,7 @@ def _give_back(
     reason: RefundReason,
     at: datetime,
     payment_id: str | None = None,
+    note: str = "",
 ) -> list[Event]:
     """Return *cash* (a refund) and release *authorised* (never captured) to the member,
     along the path of *payment_id* (the order's own payment unless named)."""
@@ -360,7 +361,7 @@ def _give_back(
     events: list[Event] = []
     if cash.minor:
         refund_id = f"{order.group}:{order.member}:r{order.refund_count + 1}"
-        events.append(RefundDue(at, order.group, order.member, refund_id, path, cash, reason))
+        events.append(RefundDue(at, order.group, order.member, refund_id, path, cash, reason, note))
     if authorised is not None and authorised.minor:
         events.append(
             AuthorisationReleased(at, order.group, order.member, path, authorised, reason)
@@ -755,7 +756,9 @@ def _decide_refund(view: _View, command: RequestRefund) -> list[Event]:
             group=group.id,
             member=order.member,
         )
-    events = _give_back(order, command.amount, None, RefundReason.AFTER_SALES, command.at)
+    events = _give_back(
+        order, command.amount, None, RefundReason.AFTER_SALES, command.at, note=command.reason
+    )
     if command.amount == order.net and order.status is OrderStatus.AWAITING_SHIPMENT:
         events.extend(_release(view, order, command.at))
     return events

@@ -201,7 +201,8 @@ _CURRENCIES: Final = {
     )
 }
 
-_AMOUNT_TEXT: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# ASCII digits only: "１２.３４" (full-width) is not an amount a payment system should accept.
+_AMOUNT_TEXT: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def _refuse_non_int(value: object, what: str) -> None:
@@ -443,7 +444,7 @@ def _decimal_to_minor(number: Decimal, info: Currency, rounding: Rounding | str 
     return _check_minor(int(integral))
 
 
-_RATE_TEXT: Final = re.compile(r"([+-]?\d+(?:\.\d+)?)(%?)|([+-]?\d+)/(\d+)")
+_RATE_TEXT: Final = re.compile(r"([+-]?[0-9]+(?:\.[0-9]+)?)(%?)|([+-]?[0-9]+)/([0-9]+)")
 
 
 def _to_fraction(value: object, what: str) -> Fraction:
@@ -567,6 +568,11 @@ class Rate:
     def __mul__(self, other: Rate | int) -> Rate:
         return Rate(self.value * _to_fraction(other, "rate"))
 
+    __rmul__ = __mul__
+
+    def __radd__(self, other: int) -> Rate:
+        return Rate(_to_fraction(other, "rate") + self.value)
+
     def __lt__(self, other: Rate | int) -> bool:
         return self.value < _to_fraction(other, "rate")
 
@@ -655,9 +661,14 @@ def split(total: Money, n: int) -> tuple[Money, ...]:
     Raises:
         InvalidInput: ``invalid_weights`` when *n* is not a positive int.
     """
-    if type(n) is not int or n < 1:
-        raise InvalidInput("invalid_weights", f"split needs n >= 1, got {n!r}", value=n)
+    if type(n) is not int or not 1 <= n <= _MAX_PARTS:
+        raise InvalidInput(
+            "invalid_weights", f"split needs 1 <= n <= {_MAX_PARTS}, got {n!r}", value=n
+        )
     return allocate(total, [1] * n)
+
+
+_MAX_PARTS: Final = 1_000_000  # more parts than any order has lines, tenders or members
 
 
 def money_field_value(value: Any, currency: str, field: str) -> Money:

@@ -35,7 +35,7 @@ from tuangou_core.events import (
 from tuangou_core.group import Fold
 from tuangou_core.money import Money
 
-__all__ = ["InvalidScenario", "Scenario", "Step", "load", "parse", "run"]
+__all__ = ["InvalidScenario", "ReplayStep", "Scenario", "load", "parse", "run"]
 
 SCHEMA: Final = 1
 
@@ -60,7 +60,7 @@ class Scenario:
 
 
 @attrs.frozen
-class Step:
+class ReplayStep:
     """One scenario event replayed: the command, what it caused, or why it was refused."""
 
     index: int
@@ -353,21 +353,21 @@ def _command(data: object, index: int, currency: str, as_text: bool) -> Command:
     return build(_Fields(data, index, currency, at))
 
 
-def run(scenario: Scenario) -> tuple[tuple[Step, ...], Fold]:
+def run(scenario: Scenario) -> tuple[tuple[ReplayStep, ...], Fold]:
     """Replay *scenario*: each command decided and applied, or refused and listed.
 
     Returns:
-        One :class:`Step` per command, and the fold holding the final state.
+        One :class:`ReplayStep` per command, and the fold holding the final state.
     """
     fold = Fold(scenario.campaign)
-    steps: list[Step] = []
+    steps: list[ReplayStep] = []
     for index, command in enumerate(scenario.commands):
         # Time passes before the command is judged, and stays passed if it is refused.
         elapsed = fold.advance(command.at)
         try:
             events = fold.execute(command)
         except TuangouError as error:
-            steps.append(Step(index, command, elapsed, error))
+            steps.append(ReplayStep(index, command, elapsed, error))
             continue
-        steps.append(Step(index, command, (*elapsed, *events)))
+        steps.append(ReplayStep(index, command, (*elapsed, *events)))
     return tuple(steps), fold

@@ -19,7 +19,7 @@ from tuangou_core.events import GroupStatus, PaymentCaptured, PaymentReceived, R
 from tuangou_core.group import CampaignState, Order
 from tuangou_core.ledger import balances, journal, trial_balance
 from tuangou_core.money import Money
-from tuangou_core.scenario import Scenario, Step, run
+from tuangou_core.scenario import ReplayStep, Scenario, run
 
 __all__ = ["GroupLine", "OrderLine", "Statement", "settle", "statement_of", "table"]
 
@@ -277,7 +277,9 @@ def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ..
     )
 
 
-def statement_of(scenario: Scenario, steps: Sequence[Step], state: CampaignState) -> Statement:
+def statement_of(
+    scenario: Scenario, steps: Sequence[ReplayStep], state: CampaignState
+) -> Statement:
     """Build the statement of *scenario* from its replayed *steps* and final *state*."""
     campaign = state.campaign
     events = [event for step in steps for event in step.events]
@@ -359,7 +361,7 @@ def _describe(event: Any) -> str:
     )
 
 
-def explain(steps: Sequence[Step]) -> str:
+def explain(steps: Sequence[ReplayStep]) -> str:
     """Each scenario event with the events it caused and the money each moved."""
     out: list[str] = []
     for step in steps:

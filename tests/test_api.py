@@ -1,0 +1,57 @@
+"""The public API: what ``tuangou_core`` exports, and the one family of errors it raises."""
+
+from __future__ import annotations
+
+import inspect
+
+import tuangou_core
+from tuangou_core.errors import TuangouError
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # Constants, then classes, then functions: the order ruff's RUF022 keeps __all__ in.
+    kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
+    return kind, name
+
+
+def test_every_exported_name_exists() -> None:
+    """Every name in ``__all__`` is importable from the package."""
+    missing = [name for name in tuangou_core.__all__ if not hasattr(tuangou_core, name)]
+    assert missing == []
+
+
+def test_all_is_sorted_and_unique() -> None:
+    """``__all__`` lists each name once, constants, classes and functions each sorted."""
+    names = tuangou_core.__all__
+    assert len(set(names)) == len(names)
+    assert names == sorted(names, key=_isort_key)
+
+
+def test_every_exported_error_is_a_coded_tuangou_error() -> None:
+    """Each exported exception is a TuangouError (a ValueError) with a snake_case code."""
+    errors = [
+        value
+        for name in tuangou_core.__all__
+        if inspect.isclass(value := getattr(tuangou_core, name))
+        and issubclass(value, BaseException)
+    ]
+    assert errors
+    for error in errors:
+        assert issubclass(error, TuangouError)
+        assert issubclass(error, ValueError)
+        code = error.default_code
+        assert code == code.lower() and " " not in code and code
+
+
+def test_public_functions_are_documented() -> None:
+    """Every exported function and class has a docstring (the API reference is built from them)."""
+    undocumented = [
+        name
+        for name in tuangou_core.__all__
+        if (
+            inspect.isfunction(getattr(tuangou_core, name))
+            or inspect.isclass(getattr(tuangou_core, name))
+        )
+        and not (getattr(tuangou_core, name).__doc__ or "").strip()
+    ]
+    assert undocumented == []
