@@ -1,0 +1,195 @@
+"""The ``tuangou`` command: a broken scenario file exits 2 with one clear line and no statement.
+
+Each broken file below differs from a valid scenario in exactly one way, so the test shows
+which mistake produces which code, and that no partial statement reaches stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tuangou_core.cli import main
+
+VALID_TOML = """\
+schema = 1
+
+[campaign]
+id = "cli-check"
+list_price = "32.00"
+rule = "fixed"
+size = 2
+price = "22.00"
+
+[[events]]
+at = 2026-03-06T14:00:00+08:00
+type = "open"
+group = "g1"
+member = "u1"
+
+[[events]]
+at = 2026-03-06T14:01:00+08:00
+type = "pay"
+group = "g1"
+member = "u1"
+payment_id = "wx1"
+amount = "22.00"
+"""
+
+VALID_JSON: dict[str, Any] = {
+    "schema": 1,
+    "campaign": {
+        "id": "cli-check",
+        "list_price": "32.00",
+        "rule": "fixed",
+        "size": 2,
+        "price": "22.00",
+    },
+    "events": [
+        {"at": "2026-03-06T14:00:00+08:00", "type": "open", "group": "g1", "member": "u1"},
+        {
+            "at": "2026-03-06T14:01:00+08:00",
+            "type": "pay",
+            "group": "g1",
+            "member": "u1",
+            "payment_id": "wx1",
+            "amount": "22.00",
+        },
+    ],
+}
+
+
+def _toml(old: str, new: str) -> str:
+    assert old in VALID_TOML, old
+    return VALID_TOML.replace(old, new, 1)
+
+
+def _json(**changes: Any) -> str:
+    data = json.loads(json.dumps(VALID_JSON))
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        target = data
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        target[last] = value
+    return json.dumps(data)
+
+
+# (case id, file name, file text or None for a file that does not exist, expected code)
+BROKEN: list[tuple[str, str, str | None, str]] = [
+    ("float amount", "s.toml", _toml('amount = "22.00"', "amount = 22.0"), "float_refused"),
+    (
+        "float in json",
+        "s.json",
+        _json().replace('"amount": "22.00"', '"amount": 22.0'),
+        "float_refused",
+    ),
+    (
+        "local datetime",
+        "s.toml",
+        _toml("at = 2026-03-06T14:01:00+08:00", "at = 2026-03-06T14:01:00"),
+        "naive_datetime",
+    ),
+    (
+        "local datetime in json",
+        "s.json",
+        _json(events__1__at="2026-03-06T14:01:00"),
+        "naive_datetime",
+    ),
+    (
+        "time going backwards",
+        "s.toml",
+        _toml("at = 2026-03-06T14:01:00+08:00", "at = 2026-03-06T13:59:00+08:00"),
+        "time_went_backwards",
+    ),
+    (
+        "unknown event type",
+        "s.toml",
+        _toml('type = "pay"', 'type = "payment"'),
+        "unknown_event_type",
+    ),
+    (
+        "unknown key",
+        "s.toml",
+        _toml('member = "u1"\n', 'member = "u1"\nmemo = "hi"\n'),
+        "unknown_key",
+    ),
+    ("missing key", "s.toml", _toml('group = "g1"\nmember = "u1"\n\n', ""), "missing_key"),
+    (
+        "falling tiers reversed",
+        "s.toml",
+        _toml(
+            'size = 2\nprice = "22.00"\n',
+            'rule = "tiered"\ntiers = [{ size = 5, price = "20.00" }, '
+            '{ size = 3, price = "25.00" }]\n',
+        ).replace('rule = "fixed"\n', ""),
+        "invalid_rule",
+    ),
+    ("junk amount", "s.toml", _toml('amount = "22.00"', 'amount = "22.0O"'), "invalid_amount"),
+    ("schema 2", "s.toml", _toml("schema = 1", "schema = 2"), "unsupported_schema"),
+    ("invalid toml", "s.toml", _toml('id = "cli-check"', 'id = "cli-check'), "invalid_toml"),
+    ("invalid json", "s.json", _json()[:-1], "invalid_json"),
+    ("missing file", "absent.toml", None, "file_not_found"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "text", "code"), BROKEN, ids=[b[0] for b in BROKEN])
+@pytest.mark.parametrize("argv", [["settle"], ["settle", "--json"], ["explain"]], ids=" ".join)
+def test_a_broken_file_exits_2_with_one_line(
+    case: str,
+    name: str,
+    text: str | None,
+    code: str,
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Exit status 2, nothing on stdout, exactly one line ``error: <code>: …`` on stderr."""
+    path = tmp_path / name
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    command, *flags = argv
+    status = main([command, str(path), *flags])
+    captured = capsys.readouterr()
+    assert status == 2, case
+    assert captured.out == ""
+    assert captured.err.endswith("\n")
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {code}: "), lines[0]
+    assert "Traceback" not in captured.err
+
+
+def test_the_valid_files_the_broken_ones_come_from_settle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The base files are valid: each broken case is broken only by its one change."""
+    for name, text in (("ok.toml", VALID_TOML), ("ok.json", json.dumps(VALID_JSON))):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert main(["settle", str(path)]) == 0
+        captured = capsys.readouterr()
+        assert captured.err == ""
+        assert "Ledger: balanced" in captured.out
+
+
+def test_the_error_line_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The message says which key is at fault, so a person can fix the file."""
+    path = tmp_path / "s.toml"
+    path.write_text(_toml('amount = "22.00"', "amount = 22.0"), encoding="utf-8")
+    assert main(["settle", str(path)]) == 2
+    assert "events[1].amount" in capsys.readouterr().err
+
+
+def test_a_usage_mistake_also_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """No subcommand: the same one-line shape, from the argument parser."""
+    with pytest.raises(SystemExit) as raised:
+        main([])
+    captured = capsys.readouterr()
+    assert raised.value.code == 2
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1
+    assert captured.err.startswith("error: usage: ")
