@@ -1,0 +1,35 @@
+"""The documentation: its code runs, and the API reference matches the docstrings."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from tools.apidoc import reference
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+WITH_EXAMPLES = sorted(p for p in DOCS.glob("*.md") if ">>>" in p.read_text(encoding="utf-8"))
+
+
+def _examples(page: Path) -> doctest.DocTest:
+    # Markdown fences are not output: blank them so an example's expected text ends there.
+    text = "\n".join(
+        "" if line.lstrip().startswith("```") else line
+        for line in page.read_text(encoding="utf-8").splitlines()
+    )
+    return doctest.DocTestParser().get_doctest(text, {}, page.name, str(page), 0)
+
+
+@pytest.mark.parametrize("page", WITH_EXAMPLES, ids=lambda p: p.name)
+def test_code_in_the_docs_runs(page: Path) -> None:
+    """Every >>> example in the page gives the output the page shows."""
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    result = runner.run(_examples(page))
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_api_reference_is_current() -> None:
+    """docs/api.md is exactly what `python -m tools.apidoc` writes from today's docstrings."""
+    assert (DOCS / "api.md").read_text(encoding="utf-8") == reference()

@@ -1,0 +1,1 @@
+"""Developer tools for tuangou_core (not shipped with the package)."""
