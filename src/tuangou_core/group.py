@@ -1163,8 +1163,8 @@ class Fold:
         _check_time(draft, at)
         elapsed = _elapse(draft, at)
         self.apply(elapsed)
-        if draft.clock is None or at > draft.clock:
-            draft.clock = at
+        # The clock moves only with events, exactly as on the pure path (decide + evolve):
+        # a quiet tick leaves no trace, so both paths refuse the same commands.
         return tuple(elapsed)
 
     def execute(self, command: Command) -> tuple[Event, ...]:
