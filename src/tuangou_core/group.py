@@ -663,7 +663,7 @@ def _decide_cancel(view: _View, command: Cancel) -> list[Event]:
     if order.status in _ENDED:
         raise _reject(
             "order_closed",
-            f"{order.member!r}'s order is already {order.status.value}",
+            f"the order of {order.member!r} is already {order.status.value}",
             group=group.id,
             member=order.member,
         )
@@ -715,7 +715,7 @@ def _decide_ship(view: _View, command: Ship) -> list[Event]:
     if order.status is not OrderStatus.AWAITING_SHIPMENT:
         raise _reject(
             "not_shippable",
-            f"{order.member!r}'s order is {order.status.value}; only "
+            f"the order of {order.member!r} is {order.status.value}; only "
             "an order awaiting shipment ships",
             group=group.id,
             member=order.member,
@@ -729,7 +729,8 @@ def _decide_complete(view: _View, command: Complete) -> list[Event]:
     if order.status is not OrderStatus.SHIPPED:
         raise _reject(
             "not_completable",
-            f"{order.member!r}'s order is {order.status.value}; only a shipped order completes",
+            f"the order of {order.member!r} is {order.status.value}; "
+            "only a shipped order completes",
             group=group.id,
             member=order.member,
         )
@@ -743,7 +744,7 @@ def _decide_refund(view: _View, command: RequestRefund) -> list[Event]:
     if order.status not in _PAID or order.status is OrderStatus.AWAITING_GROUP:
         raise _reject(
             "not_refundable",
-            f"{order.member!r}'s order is {order.status.value}; "
+            f"the order of {order.member!r} is {order.status.value}; "
             "after-sales refunds apply to formed orders (leave an unformed group "
             "with cancel)",
             group=group.id,
@@ -752,7 +753,8 @@ def _decide_refund(view: _View, command: RequestRefund) -> list[Event]:
     if command.amount > order.net:
         raise _reject(
             "refund_exceeds_paid",
-            f"refund of {command.amount} exceeds the {order.net} left on {order.member!r}'s order",
+            f"refund of {command.amount} exceeds the {order.net} left on the order of "
+            f"{order.member!r}",
             group=group.id,
             member=order.member,
         )

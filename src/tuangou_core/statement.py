@@ -202,7 +202,7 @@ class Statement:
         )
         lines += ["", "Split of the net (分账)"]
         lines += table(
-            ("payment fee", "platform", "leader", "merchant", "platform subsidy"),
+            ("payment fee", "platform (net of subsidy)", "leader", "merchant", "subsidy paid"),
             [
                 (
                     self.split.payment_fee,
@@ -214,6 +214,11 @@ class Statement:
             ],
             right={0, 1, 2, 3, 4},
         )
+        split = self.split
+        lines += [
+            f"  {split.payment_fee} + {split.platform} + {split.leader} + {split.merchant} = "
+            f"{split.payment_fee + split.platform + split.leader + split.merchant} (the net)"
+        ]
         verdict = "balanced" if self.ledger_balanced else "NOT BALANCED"
         lines += ["", f"Ledger: {verdict}, {self.ledger_entries} entries"]
         lines += table(
