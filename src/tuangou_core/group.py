@@ -23,7 +23,7 @@ import functools
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -850,6 +850,15 @@ class _Draft:
         self._owned[id(copy)] = copy
         return copy
 
+    def edit(self, record: _R, **changes: Any) -> _R:
+        """*record* with *changes*: edited in place when this draft made it, else a copy."""
+        if id(record) not in self._owned:
+            record = _copy(record)
+            self._owned[id(record)] = record
+        for name, value in changes.items():
+            object.__setattr__(record, name, value)
+        return record
+
     def owned_groups(self) -> dict[str, GroupState]:
         self.groups = self._own(self.groups)
         return self.groups
@@ -857,7 +866,12 @@ class _Draft:
     def put_order(self, group: GroupState, order: Order, **changes: Any) -> None:
         orders = self._own(group.orders)
         orders[order.member] = order
-        self.owned_groups()[group.id] = attrs.evolve(group, orders=orders, **changes)
+        self.put_group(group, orders=orders, **changes)
+
+    def put_group(self, group: GroupState, **changes: Any) -> None:
+        edited = self.edit(group, **changes)
+        if edited is not group or self.groups.get(group.id) is not edited:
+            self.owned_groups()[group.id] = edited
 
     def freeze(self) -> CampaignState:
         self._owned = {}  # from now on every write copies again: the value is shared
@@ -905,6 +919,21 @@ class _Draft:
                 break
             deadlines = self.deadlines = self._own(deadlines)
             heapq.heappop(deadlines)
+
+
+_R = TypeVar("_R", Order, GroupState)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in attrs.fields(cls)) for cls in (Order, GroupState)
+}
+
+
+def _copy(record: _R) -> _R:
+    # attrs.evolve re-runs __init__ through introspection; a record without validators
+    # copies field by field at a fraction of the cost.
+    copy = object.__new__(type(record))
+    for name in _FIELD_NAMES[type(record)]:
+        object.__setattr__(copy, name, getattr(record, name))
+    return copy
 
 
 def _zero(draft: _Draft) -> Money:
@@ -969,7 +998,7 @@ def _on_received(draft: _Draft, event: PaymentReceived) -> None:
     order = group.orders[event.member]
     draft.put_order(
         group,
-        attrs.evolve(
+        draft.edit(
             order, paid=order.paid + event.amount, payment_id=order.payment_id or event.payment_id
         ),
     )
@@ -981,7 +1010,7 @@ def _on_authorised(draft: _Draft, event: PaymentAuthorised) -> None:
     order = group.orders[event.member]
     draft.put_order(
         group,
-        attrs.evolve(
+        draft.edit(
             order,
             authorised=order.authorised + event.amount,
             payment_id=order.payment_id or event.payment_id,
@@ -994,7 +1023,7 @@ def _on_paid(draft: _Draft, event: OrderPaid) -> None:
     order = group.orders[event.member]
     draft.put_order(
         group,
-        attrs.evolve(order, status=OrderStatus.AWAITING_GROUP, payment_id=event.payment_id),
+        draft.edit(order, status=OrderStatus.AWAITING_GROUP, payment_id=event.payment_id),
         pending=group.pending - 1,
         paid=group.paid + 1,
     )
@@ -1005,7 +1034,7 @@ def _on_captured(draft: _Draft, event: PaymentCaptured) -> None:
     order = group.orders[event.member]
     draft.put_order(
         group,
-        attrs.evolve(
+        draft.edit(
             order, paid=order.paid + event.amount, authorised=order.authorised - event.amount
         ),
     )
@@ -1014,7 +1043,7 @@ def _on_captured(draft: _Draft, event: PaymentCaptured) -> None:
 def _on_released_authorisation(draft: _Draft, event: AuthorisationReleased) -> None:
     group = draft.groups[event.group]
     order = group.orders[event.member]
-    order = attrs.evolve(order, authorised=order.authorised - event.amount)
+    order = draft.edit(order, authorised=order.authorised - event.amount)
     _end_if(draft, group, order, event.reason)
 
 
@@ -1024,7 +1053,7 @@ def _end_if(draft: _Draft, group: GroupState, order: Order, reason: RefundReason
     )
     if ends and order.status not in _ENDED:
         paid = group.paid - (1 if order.status is OrderStatus.AWAITING_GROUP else 0)
-        draft.put_order(group, attrs.evolve(order, status=OrderStatus.REFUNDED), paid=paid)
+        draft.put_order(group, draft.edit(order, status=OrderStatus.REFUNDED), paid=paid)
     else:
         draft.put_order(group, order)
 
@@ -1032,7 +1061,7 @@ def _end_if(draft: _Draft, group: GroupState, order: Order, reason: RefundReason
 def _on_refund(draft: _Draft, event: RefundDue) -> None:
     group = draft.groups[event.group]
     order = group.orders[event.member]
-    order = attrs.evolve(
+    order = draft.edit(
         order,
         refunded=order.refunded + event.amount,
         refund_count=order.refund_count + 1,
@@ -1047,7 +1076,7 @@ def _on_cancelled(draft: _Draft, event: OrderCancelled) -> None:
     group = draft.groups[event.group]
     order = group.orders[event.member]
     draft.put_order(
-        group, attrs.evolve(order, status=OrderStatus.CANCELLED), pending=group.pending - 1
+        group, draft.edit(order, status=OrderStatus.CANCELLED), pending=group.pending - 1
     )
 
 
@@ -1058,8 +1087,8 @@ def _on_formed(draft: _Draft, event: GroupFormed) -> None:
     if not lottery:
         for member, order in orders.items():
             if order.status is OrderStatus.AWAITING_GROUP:
-                orders[member] = attrs.evolve(order, status=OrderStatus.AWAITING_SHIPMENT)
-    draft.owned_groups()[group.id] = attrs.evolve(
+                orders[member] = draft.edit(order, status=OrderStatus.AWAITING_SHIPMENT)
+    draft.owned_groups()[group.id] = draft.edit(
         group,
         orders=orders,
         status=GroupStatus.FORMED,
@@ -1071,32 +1100,32 @@ def _on_formed(draft: _Draft, event: GroupFormed) -> None:
 
 def _on_repriced(draft: _Draft, event: OrderRepriced) -> None:
     group = draft.groups[event.group]
-    draft.put_order(group, attrs.evolve(group.orders[event.member], quote=event.quote))
+    draft.put_order(group, draft.edit(group.orders[event.member], quote=event.quote))
 
 
 def _on_failed(draft: _Draft, event: GroupFailed) -> None:
     group = draft.groups[event.group]
-    draft.owned_groups()[group.id] = attrs.evolve(group, status=GroupStatus.FAILED)
+    draft.owned_groups()[group.id] = draft.edit(group, status=GroupStatus.FAILED)
 
 
 def _on_drawn(draft: _Draft, event: WinnersDrawn) -> None:
     group = draft.groups[event.group]
     orders = draft._own(group.orders)
     for member in event.winners:
-        orders[member] = attrs.evolve(orders[member], status=OrderStatus.AWAITING_SHIPMENT)
-    draft.owned_groups()[group.id] = attrs.evolve(
+        orders[member] = draft.edit(orders[member], status=OrderStatus.AWAITING_SHIPMENT)
+    draft.owned_groups()[group.id] = draft.edit(
         group, orders=orders, winners=event.winners, drawn=True
     )
 
 
 def _on_shipped(draft: _Draft, event: OrderShipped) -> None:
     group = draft.groups[event.group]
-    draft.put_order(group, attrs.evolve(group.orders[event.member], status=OrderStatus.SHIPPED))
+    draft.put_order(group, draft.edit(group.orders[event.member], status=OrderStatus.SHIPPED))
 
 
 def _on_completed(draft: _Draft, event: OrderCompleted) -> None:
     group = draft.groups[event.group]
-    draft.put_order(group, attrs.evolve(group.orders[event.member], status=OrderStatus.COMPLETED))
+    draft.put_order(group, draft.edit(group.orders[event.member], status=OrderStatus.COMPLETED))
 
 
 _EVOLVERS: Mapping[type, Callable[[_Draft, Any], None]] = {
