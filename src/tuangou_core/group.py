@@ -27,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from tuangou_core._tables import html_table
 from tuangou_core.campaign import (
     Campaign,
     ChargeMode,
@@ -155,6 +156,28 @@ class Order:
         """True once a payment settled the order and it has not ended."""
         return self.status in _PAID
 
+    def __repr__(self) -> str:
+        return (
+            f"<Order {self.group}/{self.member} {self.status.value}: due {self.due}, "
+            f"paid {self.paid}, refunded {self.refunded}>"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The order as one flat dict, for a DataFrame."""
+        return {
+            "group": self.group,
+            "member": self.member,
+            "role": self.role,
+            "qty": self.qty,
+            "status": self.status.value,
+            "due": str(self.due),
+            "paid": str(self.paid),
+            "refunded": str(self.refunded),
+            "net": str(self.net),
+            "authorised": str(self.authorised),
+            "joined_at": self.joined_at.isoformat(),
+        }
+
 
 @attrs.frozen
 class GroupState:
@@ -187,6 +210,24 @@ class GroupState:
         """Orders that are not cancelled (the statement's ``members``)."""
         return sum(1 for o in self.orders.values() if o.status is not OrderStatus.CANCELLED)
 
+    def __repr__(self) -> str:
+        return (
+            f"<GroupState {self.id} {self.status.value}: {self.paid} paid, {self.pending} "
+            f"holding, unit {self.unit_price}, deadline {self.deadline.isoformat()}>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per order, in the order members joined, for a DataFrame."""
+        return [o.to_record() for o in sorted(self.orders.values(), key=lambda o: o.seq)]
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (o.member, o.status.value, o.due, o.paid, o.refunded)
+            for o in sorted(self.orders.values(), key=lambda o: o.seq)
+        ]
+        caption = f"group {self.id}: {self.status.value}, unit price {self.unit_price}"
+        return html_table(("member", "status", "due", "paid", "refunded"), rows, caption)
+
 
 @attrs.frozen
 class CampaignState:
@@ -217,6 +258,28 @@ class CampaignState:
         """Every order, in the order members joined."""
         found = [o for g in self.groups.values() for o in g.orders.values()]
         return tuple(sorted(found, key=lambda o: o.seq))
+
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for group in self.groups.values():
+            counts[group.status.value] = counts.get(group.status.value, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+        return (
+            f"<CampaignState {self.campaign.id}: groups {summary}; "
+            f"{sum(len(g.orders) for g in self.groups.values())} orders>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per order across every group, in join order, for a DataFrame."""
+        return [o.to_record() for o in self.orders()]
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (o.group, o.member, o.status.value, o.due, o.paid, o.refunded) for o in self.orders()
+        ]
+        return html_table(
+            ("group", "member", "status", "due", "paid", "refunded"), rows, repr(self)
+        )
 
 
 def initial_state(campaign: Campaign) -> CampaignState:

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from tuangou_core._tables import html_table
 from tuangou_core.campaign import Campaign, FixedRule, Funder, LotteryRule, TieredRule
 from tuangou_core.discounts import (
     Audience,
@@ -235,6 +236,40 @@ class Quote:
             out.append(f"{label}{pad}{text:>12}{'   ' + note if note else ''}")
         out.extend(f"(skipped {s.name}: {s.reason})" for s in self.skipped)
         return "\n".join(out)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per line, with that line's share of every step, for a DataFrame."""
+        records = []
+        for index, line in enumerate(self.lines):
+            record: dict[str, Any] = {
+                "sku": line.sku,
+                "qty": line.qty,
+                "list_total": str(line.list_total),
+                "base": str(line.base),
+                "total": str(line.total),
+            }
+            for step in self.steps:
+                record[step.name] = str(Money._trusted(step.minor_shares[index], self.currency))
+            records.append(record)
+        return records
+
+    def __repr__(self) -> str:
+        return (
+            f"<Quote {self.total} due: list {self.list_total}, {len(self.steps)} steps, "
+            f"{len(self.lines)} lines>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows: list[tuple[str, str, str]] = [
+            (f"{line.sku} {line.qty} × {line.list_price}", str(line.list_total), "")
+            for line in self.lines
+        ]
+        rows += [
+            (f"{step.name} ({step.rule})", f"−{step.amount}", step.funder.value)
+            for step in self.steps
+        ]
+        rows.append(("due", str(self.total), ""))
+        return html_table(("step", "amount", "funded by"), rows)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe dict: amounts as decimal strings, enums as their values."""

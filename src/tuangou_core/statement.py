@@ -7,12 +7,12 @@ its reason, for a person.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from tuangou_core._tables import html_table, text_table
 from tuangou_core.campaign import Funder
 from tuangou_core.commission import Split, split_order
 from tuangou_core.events import GroupStatus, PaymentCaptured, PaymentReceived, RefundDue
@@ -229,23 +229,15 @@ class Statement:
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
-        head = "".join(
-            f"<th>{html.escape(k)}</th>"
-            for k in ("group", "member", "status", "paid", "refunded", "net")
+        rows = [
+            (o.group, o.member, o.status, o.due, o.paid, o.refunded, o.net) for o in self.orders
+        ]
+        caption = (
+            f"Statement for {self.campaign}: paid {self.paid}, refunded {self.refunded}, "
+            f"net {self.net}"
         )
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (o.group, o.member, o.status, o.paid, o.refunded, o.net)
-            )
-            + "</tr>"
-            for o in self.orders
-        )
-        return (
-            f"<p>Statement for <b>{html.escape(self.campaign)}</b>: paid {self.paid}, "
-            f"refunded {self.refunded}, net {self.net}</p><table><tr>{head}</tr>{body}"
-            "</table>"
+        return html_table(
+            ("group", "member", "status", "due", "paid", "refunded", "net"), rows, caption
         )
 
 
@@ -255,16 +247,7 @@ def table(
     right: set[int] | frozenset[int] = frozenset(),
 ) -> list[str]:
     """Format rows as an aligned text table, two spaces in, columns in *right* aligned right."""
-    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    out = []
-    for row in cells:
-        parts = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        out.append(("  " + "  ".join(parts)).rstrip())
-    return out
+    return text_table(header, rows, right)
 
 
 def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ...]) -> OrderLine:
