@@ -57,6 +57,7 @@ def test_there_is_a_worked_example_per_story() -> None:
         "notebook_quote",
         "notebook_group",
         "notebook_settle",
+        "notebook_operations",
     }
 
 

@@ -34,7 +34,7 @@ def test_four_orders_from_one_device_within_a_day() -> None:
     assert found == (
         RiskFinding(
             "orders_per_device",
-            "4 orders from device d1 within 1 day, 0:00:00 (more than 3), by a, b, c, d",
+            "4 orders from device d1 within 24 h (more than 3), by a, b, c, d",
             ("a", "b", "c", "d"),
             (1, 2, 4, 5),
         ),

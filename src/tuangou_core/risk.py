@@ -191,7 +191,8 @@ class OrderBurst:
             findings.append(
                 RiskFinding(
                     self.code,
-                    f"{len(burst)} orders from {self.attribute} {value} within {self.window} "
+                    f"{len(burst)} orders from {self.attribute} {value} "
+                    f"within {_span(self.window)} "
                     f"(more than {self.max_orders}), by {', '.join(members)}",
                     members,
                     tuple(sorted(j.index for j in burst)),
@@ -312,6 +313,16 @@ class NewCustomerCouponAbuse:
                         )
                     )
         return tuple(findings)
+
+
+def _span(window: timedelta) -> str:
+    # "24 h", "90 min", "45 s": how an operator says a window, not timedelta's "1 day, 0:00:00".
+    seconds = int(window.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
 
 
 DEFAULT_RULES: Final[tuple[RiskRule, ...]] = (
