@@ -1,0 +1,612 @@
+"""The rules of a group's life: what each command causes, and what time passing causes.
+
+Every function here only reads the state (a :class:`CampaignState` or the working copy of a
+``Fold``) and returns events, or raises a coded refusal. Private: the public entry point is
+:func:`tuangou_core.group.decide`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from tuangou_core._group_state import ENDED, PAID, GroupState, Order, View, find_group
+from tuangou_core.campaign import (
+    Campaign,
+    ChargeMode,
+    Expiry,
+    LotteryRule,
+    Overflow,
+    SeckillRule,
+    TieredRule,
+)
+from tuangou_core.errors import Conflict, InvalidInput, Rejected
+from tuangou_core.events import (
+    AuthorisationReleased,
+    Cancel,
+    Command,
+    Complete,
+    Draw,
+    Event,
+    GroupFailed,
+    GroupFormed,
+    GroupOpened,
+    GroupStatus,
+    Join,
+    MemberJoined,
+    Open,
+    OrderCancelled,
+    OrderCompleted,
+    OrderPaid,
+    OrderRepriced,
+    OrderShipped,
+    OrderStatus,
+    Pay,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentReceived,
+    RefundDue,
+    RefundReason,
+    RequestRefund,
+    Ship,
+    StockReleased,
+    StockReserved,
+    Tick,
+    WinnersDrawn,
+)
+from tuangou_core.lottery import draw
+from tuangou_core.money import Money
+from tuangou_core.pricing import quote_member
+from tuangou_core.windows import require_aware
+
+_quote = functools.lru_cache(maxsize=4096)(quote_member)
+
+
+def _reject(code: str, message: str, **fields: Any) -> Rejected:
+    return Rejected(code, message, **fields)
+
+
+def _order(group: GroupState, member: str) -> Order:
+    order = group.orders.get(member)
+    if order is None:
+        raise _reject(
+            "not_a_member",
+            f"{member!r} has no order in group {group.id!r}",
+            group=group.id,
+            member=member,
+        )
+    return order
+
+
+def _due_entries(heap: Sequence[Any], at: datetime) -> list[Any]:
+    # Read-only walk of a binary heap: visit a child only when its parent is due.
+    found: list[Any] = []
+    stack = [0] if heap else []
+    while stack:
+        index = stack.pop()
+        entry = heap[index]
+        if entry[0] <= at:
+            found.append(entry)
+            stack.extend(i for i in (2 * index + 1, 2 * index + 2) if i < len(heap))
+    found.sort()
+    return found
+
+
+def elapse(view: View, at: datetime) -> list[Event]:
+    """What time passing to *at* causes: expired holds first, then expired groups."""
+    events: list[Event] = []
+    for _due, _seq, group_id, member in _due_entries(view.holds, at):
+        group = view.groups[group_id]
+        order = group.orders[member]
+        if order.status is OrderStatus.PENDING_PAYMENT and group.status is GroupStatus.OPEN:
+            events.append(OrderCancelled(at, group_id, member, "hold_expired"))
+            events.extend(_release(view, order, at))
+    expired = [view.groups[g] for _due, _seq, g in _due_entries(view.deadlines, at)]
+    if not expired:
+        return events
+    # Apply the hold expiries before judging the groups, so counts are current.
+    released = {(e.group, e.member) for e in events if isinstance(e, OrderCancelled)}
+    for group in expired:
+        if group.status is GroupStatus.OPEN:
+            events.extend(_expire(view, group, at, released))
+    return events
+
+
+def _release(view: View, order: Order, at: datetime) -> list[Event]:
+    if view.campaign.stock is None and view.campaign.per_member_limit is None:
+        return []
+    return [StockReleased(at, order.group, order.member, order.qty)]
+
+
+def _expire(
+    view: View, group: GroupState, at: datetime, released: set[tuple[str, str]]
+) -> list[Event]:
+    campaign = view.campaign
+    paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
+    pending = [
+        o
+        for o in group.orders.values()
+        if o.status is OrderStatus.PENDING_PAYMENT and (o.group, o.member) not in released
+    ]
+    rule = campaign.rule
+    if isinstance(rule, TieredRule):
+        tier = rule.tier_for(len(paid))
+        if tier is not None:
+            return _form(view, group, paid, pending, at, tier.price, 0, group.deadline)
+    elif campaign.on_expiry is Expiry.VIRTUAL_COMPLETE and len(paid) >= (campaign.virtual_min or 1):
+        return _form(
+            view, group, paid, pending, at, rule.price, rule.size - len(paid), group.deadline
+        )
+    return _fail(view, group, paid, pending, at)
+
+
+def _fail(
+    view: View, group: GroupState, paid: list[Order], pending: list[Order], at: datetime
+) -> list[Event]:
+    events: list[Event] = [GroupFailed(at, group.id, len(paid), group.deadline)]
+    for order in pending:
+        events.append(OrderCancelled(at, group.id, order.member, "group_failed"))
+        events.extend(_release(view, order, at))
+    for order in paid:
+        events.extend(_give_back(order, order.net, order.authorised, RefundReason.GROUP_FAILED, at))
+        events.extend(_release(view, order, at))
+    return events
+
+
+def _give_back(
+    order: Order,
+    cash: Money,
+    authorised: Money | None,
+    reason: RefundReason,
+    at: datetime,
+    payment_id: str | None = None,
+    note: str = "",
+) -> list[Event]:
+    """Return *cash* (a refund) and release *authorised* (never captured) to the member,
+    along the path of *payment_id* (the order's own payment unless named)."""
+    path = payment_id or order.payment_id or ""
+    events: list[Event] = []
+    if cash.minor:
+        refund_id = f"{order.group}:{order.member}:r{order.refund_count + 1}"
+        events.append(RefundDue(at, order.group, order.member, refund_id, path, cash, reason, note))
+    if authorised is not None and authorised.minor:
+        events.append(
+            AuthorisationReleased(at, order.group, order.member, path, authorised, reason)
+        )
+    return events
+
+
+def _form(
+    view: View,
+    group: GroupState,
+    paid: list[Order],
+    pending: list[Order],
+    at: datetime,
+    unit_price: Money,
+    virtual: int,
+    due: datetime | None,
+) -> list[Event]:
+    campaign = view.campaign
+    events: list[Event] = [GroupFormed(at, group.id, len(paid) + virtual, virtual, unit_price, due)]
+    for order in pending:
+        events.append(OrderCancelled(at, group.id, order.member, "group_formed"))
+        events.extend(_release(view, order, at))
+    rule = campaign.rule
+    if isinstance(rule, TieredRule):
+        capture = rule.charge is ChargeMode.CAPTURE_AT_CLOSE
+        for order in paid:
+            events.extend(_settle_tier(campaign, order, unit_price, capture, at))
+    return events
+
+
+def _settle_tier(
+    campaign: Campaign, order: Order, tier_price: Money, capture: bool, at: datetime
+) -> list[Event]:
+    unit = tier_price
+    if order.role == "opener" and campaign.leader_price is not None:
+        unit = min(unit, campaign.leader_price)
+    quote = _quote(
+        campaign,
+        unit_price=unit,
+        qty=order.qty,
+        coupon_ids=order.coupons,
+        role=order.role,
+    )
+    charged = order.authorised if capture else order.net
+    events: list[Event] = []
+    # Price protection: a member never pays more than already charged, even when a coupon
+    # threshold no longer qualifies at the lower price; such an order keeps its price.
+    if quote.total < charged:
+        events.append(OrderRepriced(at, order.group, order.member, quote))
+        final = quote.total
+    else:
+        final = charged
+    if capture:
+        events.append(PaymentCaptured(at, order.group, order.member, order.payment_id or "", final))
+        events.extend(
+            _give_back(
+                order, Money.zero(final.currency), charged - final, RefundReason.TIER_DIFFERENCE, at
+            )
+        )
+    elif final < charged:
+        events.extend(_give_back(order, charged - final, None, RefundReason.TIER_DIFFERENCE, at))
+    return events
+
+
+def _unit_price(campaign: Campaign, role: str) -> Money:
+    if role == "opener" and campaign.leader_price is not None:
+        return campaign.leader_price
+    return campaign.rule.price
+
+
+def _admit(view: View, member: str, qty: int, at: datetime, group: str) -> None:
+    campaign = view.campaign
+    if type(qty) is not int or qty < 1:
+        raise InvalidInput(
+            "invalid_quantity",
+            f"qty must be a whole number of at least 1, got {qty!r}",
+            field="qty",
+            value=qty,
+        )
+    if isinstance(campaign.rule, SeckillRule) and at < campaign.rule.starts_at:
+        raise _reject(
+            "before_start",
+            f"the seckill starts at {campaign.rule.starts_at.isoformat()}",
+            group=group,
+            member=member,
+        )
+    limit = campaign.per_member_limit
+    if limit is not None and view.units.get(member, 0) + qty > limit:
+        raise _reject(
+            "limit_exceeded",
+            f"{member!r} holds {view.units.get(member, 0)} units; {qty} more passes the limit "
+            f"of {limit}",
+            group=group,
+            member=member,
+        )
+    if campaign.stock is not None and view.stock_taken + qty > campaign.stock:
+        raise _reject(
+            "out_of_stock",
+            f"{campaign.stock - view.stock_taken} units left, {qty} asked",
+            group=group,
+            member=member,
+        )
+
+
+def _joined(
+    view: View,
+    group: str,
+    member: str,
+    qty: int,
+    coupons: tuple[str, ...],
+    role: str,
+    at: datetime,
+) -> list[Event]:
+    campaign = view.campaign
+    quote = _quote(
+        campaign, unit_price=_unit_price(campaign, role), qty=qty, coupon_ids=coupons, role=role
+    )
+    hold_until = campaign.payment_timeout.after(at, campaign.zone)
+    events: list[Event] = [MemberJoined(at, group, member, qty, role, quote, hold_until, coupons)]
+    if campaign.stock is not None or campaign.per_member_limit is not None:
+        events.append(StockReserved(at, group, member, qty))
+    return events
+
+
+def _decide_open(view: View, command: Open) -> list[Event]:
+    if not isinstance(command.group, str) or not command.group:
+        raise InvalidInput(
+            "invalid_group", "group must be a non-empty string", field="group", value=command.group
+        )
+    if command.group in view.groups:
+        raise _reject(
+            "group_exists", f"group {command.group!r} is already open", group=command.group
+        )
+    _admit(view, command.member, command.qty, command.at, command.group)
+    return _open(view, command.group, command.member, command.qty, command.coupons, command.at)
+
+
+def _open(
+    view: View, group: str, member: str, qty: int, coupons: tuple[str, ...], at: datetime
+) -> list[Event]:
+    if not view.campaign.may_open(at):
+        raise _reject(
+            "outside_slot",
+            f"groups open only inside the merchant's time slots; {at.isoformat()} is outside them",
+            group=group,
+            member=member,
+        )
+    deadline = view.campaign.deadline(at)
+    return [
+        GroupOpened(at, group, member, deadline),
+        *_joined(view, group, member, qty, coupons, "opener", at),
+    ]
+
+
+def _decide_join(view: View, command: Join) -> list[Event]:
+    group = find_group(view, command.group)
+    if group.status is not GroupStatus.OPEN:
+        raise _reject("group_closed", f"group {group.id!r} is {group.status.value}", group=group.id)
+    if command.member in group.orders:
+        raise _reject(
+            "already_member",
+            f"{command.member!r} already has an order in group {group.id!r}",
+            group=group.id,
+            member=command.member,
+        )
+    _admit(view, command.member, command.qty, command.at, group.id)
+    if group.holding < view.campaign.max_size:
+        return _joined(
+            view, group.id, command.member, command.qty, command.coupons, "joiner", command.at
+        )
+    if view.campaign.overflow is Overflow.REJECT:
+        raise _reject(
+            "group_full",
+            f"group {group.id!r} holds {group.holding} of {view.campaign.max_size} slots",
+            group=group.id,
+        )
+    spill = _spill_id(view, group.id)
+    return _open(view, spill, command.member, command.qty, command.coupons, command.at)
+
+
+def _spill_id(view: View, group_id: str) -> str:
+    n = 2
+    while f"{group_id}-{n}" in view.groups:
+        n += 1
+    return f"{group_id}-{n}"
+
+
+def _check_money(view: View, amount: Money, field: str) -> None:
+    if not isinstance(amount, Money):
+        raise InvalidInput("invalid_amount", f"{field} must be Money", field=field, value=amount)
+    if amount.currency != view.campaign.currency:
+        raise InvalidInput(
+            "currency_mismatch",
+            f"{field} is in {amount.currency}, the campaign in {view.campaign.currency}",
+            field=field,
+            value=amount.currency,
+        )
+    if amount.minor <= 0:
+        raise InvalidInput(
+            "invalid_amount",
+            f"{field} must be positive, got {amount}",
+            field=field,
+            value=str(amount),
+        )
+
+
+def _decide_pay(view: View, command: Pay) -> list[Event]:
+    _check_money(view, command.amount, "amount")
+    if not isinstance(command.payment_id, str) or not command.payment_id:
+        raise InvalidInput(
+            "invalid_payment_id",
+            "payment_id must be a non-empty string",
+            field="payment_id",
+            value=command.payment_id,
+        )
+    seen = view.payments.get(command.payment_id)
+    if seen is not None:
+        if seen == (command.group, command.member, command.amount):
+            return []  # the same notification again: already applied
+        raise Conflict(
+            "payment_conflict",
+            f"payment {command.payment_id!r} was applied as {seen[2]} for {seen[1]!r} in "
+            f"{seen[0]!r}; now it says {command.amount} for {command.member!r} in "
+            f"{command.group!r}",
+            payment_id=command.payment_id,
+        )
+    group = find_group(view, command.group)
+    order = _order(group, command.member)
+    capture = _captures(view.campaign)
+    at = command.at
+    arrived: Event
+    if capture:
+        arrived = PaymentAuthorised(
+            at, group.id, order.member, command.payment_id, command.amount, command.tender
+        )
+    else:
+        arrived = PaymentReceived(
+            at, group.id, order.member, command.payment_id, command.amount, command.tender
+        )
+    # Money that arrives is recorded, then settles the order or goes straight back along
+    # the path it came by.
+    cash = Money.zero(command.amount.currency) if capture else command.amount
+    held = command.amount if capture else None
+    reason = None
+    if order.status in ENDED or group.status is GroupStatus.FAILED:
+        reason = RefundReason.LATE_PAYMENT
+    elif order.status is not OrderStatus.PENDING_PAYMENT:
+        reason = RefundReason.DUPLICATE_PAYMENT
+    elif command.amount != order.due:
+        reason = RefundReason.AMOUNT_MISMATCH
+    if reason is not None:
+        return [arrived, *_give_back(order, cash, held, reason, at, command.payment_id)]
+    events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, command.payment_id)]
+    paid_now = attrs.evolve(
+        order,
+        status=OrderStatus.AWAITING_GROUP,
+        paid=order.paid + cash,
+        authorised=order.authorised + held if held is not None else order.authorised,
+        payment_id=command.payment_id,
+    )
+    paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
+    paid.append(paid_now)
+    campaign = view.campaign
+    price = _forming_price(campaign, len(paid))
+    if price is not None:
+        pending = [
+            o
+            for o in group.orders.values()
+            if o.status is OrderStatus.PENDING_PAYMENT and o.member != order.member
+        ]
+        events.extend(_form(view, group, paid, pending, at, price, 0, None))
+    return events
+
+
+def _forming_price(campaign: Campaign, paid: int) -> Money | None:
+    """The unit price a group forms at the moment *paid* members have paid, or None."""
+    rule = campaign.rule
+    if isinstance(rule, TieredRule):
+        tier = rule.tier_for(paid)
+        return tier.price if tier is not None and paid >= campaign.max_size else None
+    return rule.price if paid >= rule.size else None
+
+
+def _captures(campaign: Campaign) -> bool:
+    rule = campaign.rule
+    return isinstance(rule, TieredRule) and rule.charge is ChargeMode.CAPTURE_AT_CLOSE
+
+
+def _decide_cancel(view: View, command: Cancel) -> list[Event]:
+    group = find_group(view, command.group)
+    order = _order(group, command.member)
+    if group.status is not GroupStatus.OPEN:
+        raise _reject(
+            "group_closed",
+            f"group {group.id!r} is {group.status.value}; leaving is no longer possible",
+            group=group.id,
+            member=order.member,
+        )
+    if order.status in ENDED:
+        raise _reject(
+            "order_closed",
+            f"the order of {order.member!r} is already {order.status.value}",
+            group=group.id,
+            member=order.member,
+        )
+    if order.status is OrderStatus.PENDING_PAYMENT:
+        return [
+            OrderCancelled(command.at, group.id, order.member, "left"),
+            *_release(view, order, command.at),
+        ]
+    return [
+        *_give_back(order, order.net, order.authorised, RefundReason.CANCELLED, command.at),
+        *_release(view, order, command.at),
+    ]
+
+
+def _decide_tick(view: View, command: Tick) -> list[Event]:
+    return []  # time passing is decided before every command
+
+
+def _decide_draw(view: View, command: Draw) -> list[Event]:
+    group = find_group(view, command.group)
+    rule = view.campaign.rule
+    if not isinstance(rule, LotteryRule):
+        raise _reject("not_a_lottery", f"group {group.id!r} is not a lottery group", group=group.id)
+    if group.status is not GroupStatus.FORMED:
+        raise _reject(
+            "group_not_formed",
+            f"group {group.id!r} is {group.status.value}; only a formed group is drawn",
+            group=group.id,
+        )
+    if group.drawn:
+        raise _reject("already_drawn", f"group {group.id!r} was drawn already", group=group.id)
+    members = [o.member for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
+    winners, losers = draw(command.seed, group.id, members, rule.winners)
+    events: list[Event] = [
+        WinnersDrawn(command.at, group.id, command.seed, winners, losers, rule.consolation_coupon)
+    ]
+    for member in losers:
+        order = group.orders[member]
+        events.extend(
+            _give_back(order, order.net, order.authorised, RefundReason.LOTTERY_LOST, command.at)
+        )
+        events.extend(_release(view, order, command.at))
+    return events
+
+
+def _decide_ship(view: View, command: Ship) -> list[Event]:
+    group = find_group(view, command.group)
+    order = _order(group, command.member)
+    if order.status is not OrderStatus.AWAITING_SHIPMENT:
+        raise _reject(
+            "not_shippable",
+            f"the order of {order.member!r} is {order.status.value}; only "
+            "an order awaiting shipment ships",
+            group=group.id,
+            member=order.member,
+        )
+    return [OrderShipped(command.at, group.id, order.member)]
+
+
+def _decide_complete(view: View, command: Complete) -> list[Event]:
+    group = find_group(view, command.group)
+    order = _order(group, command.member)
+    if order.status is not OrderStatus.SHIPPED:
+        raise _reject(
+            "not_completable",
+            f"the order of {order.member!r} is {order.status.value}; "
+            "only a shipped order completes",
+            group=group.id,
+            member=order.member,
+        )
+    return [OrderCompleted(command.at, group.id, order.member)]
+
+
+def _decide_refund(view: View, command: RequestRefund) -> list[Event]:
+    _check_money(view, command.amount, "amount")
+    group = find_group(view, command.group)
+    order = _order(group, command.member)
+    if order.status not in PAID or order.status is OrderStatus.AWAITING_GROUP:
+        raise _reject(
+            "not_refundable",
+            f"the order of {order.member!r} is {order.status.value}; "
+            "after-sales refunds apply to formed orders (leave an unformed group "
+            "with cancel)",
+            group=group.id,
+            member=order.member,
+        )
+    if command.amount > order.net:
+        raise _reject(
+            "refund_exceeds_paid",
+            f"refund of {command.amount} exceeds the {order.net} left on the order of "
+            f"{order.member!r}",
+            group=group.id,
+            member=order.member,
+        )
+    events = _give_back(
+        order, command.amount, None, RefundReason.AFTER_SALES, command.at, note=command.reason
+    )
+    if command.amount == order.net and order.status is OrderStatus.AWAITING_SHIPMENT:
+        events.extend(_release(view, order, command.at))
+    return events
+
+
+_DECIDERS: Mapping[type, Callable[[View, Any], list[Event]]] = {
+    Open: _decide_open,
+    Join: _decide_join,
+    Pay: _decide_pay,
+    Cancel: _decide_cancel,
+    Tick: _decide_tick,
+    Draw: _decide_draw,
+    Ship: _decide_ship,
+    Complete: _decide_complete,
+    RequestRefund: _decide_refund,
+}
+
+
+def decide_now(view: View, command: Command) -> list[Event]:
+    handler = _DECIDERS.get(type(command))
+    if handler is None:
+        raise InvalidInput(
+            "unknown_command",
+            f"{type(command).__name__} is not a command",
+            value=type(command).__name__,
+        )
+    return handler(view, command)
+
+
+def check_time(view: View, at: datetime) -> None:
+    require_aware(at, "at")
+    if view.clock is not None and at < view.clock:
+        raise InvalidInput(
+            "time_went_backwards",
+            f"at {at.isoformat()} is before the last command at {view.clock.isoformat()}",
+            field="at",
+            value=at.isoformat(),
+        )
