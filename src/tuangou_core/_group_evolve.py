@@ -210,30 +210,20 @@ def _record_payment(draft: Draft, event: PaymentReceived | PaymentAuthorised) ->
     payments[event.payment_id] = (event.group, event.member, event.amount)
 
 
-def _on_received(draft: Draft, event: PaymentReceived) -> None:
-    _record_payment(draft, event)
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    draft.put_order(
-        group,
-        draft.edit(
-            order, paid=order.paid + event.amount, payment_id=order.payment_id or event.payment_id
-        ),
-    )
+def _money_in(holding: str) -> Callable[[Draft, PaymentReceived | PaymentAuthorised], None]:
+    """A handler for money arriving as *holding*: ``paid`` (cash) or ``authorised`` (a hold)."""
 
+    def arrived(draft: Draft, event: PaymentReceived | PaymentAuthorised) -> None:
+        _record_payment(draft, event)
+        group = draft.groups[event.group]
+        order = group.orders[event.member]
+        changes = {
+            holding: getattr(order, holding) + event.amount,
+            "payment_id": order.payment_id or event.payment_id,
+        }
+        draft.put_order(group, draft.edit(order, **changes))
 
-def _on_authorised(draft: Draft, event: PaymentAuthorised) -> None:
-    _record_payment(draft, event)
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    draft.put_order(
-        group,
-        draft.edit(
-            order,
-            authorised=order.authorised + event.amount,
-            payment_id=order.payment_id or event.payment_id,
-        ),
-    )
+    return arrived
 
 
 def _on_paid(draft: Draft, event: OrderPaid) -> None:
@@ -351,8 +341,8 @@ _EVOLVERS: Mapping[type, Callable[[Draft, Any], None]] = {
     MemberJoined: _on_joined,
     StockReserved: _on_reserved,
     StockReleased: _on_released,
-    PaymentReceived: _on_received,
-    PaymentAuthorised: _on_authorised,
+    PaymentReceived: _money_in("paid"),
+    PaymentAuthorised: _money_in("authorised"),
     OrderPaid: _on_paid,
     PaymentCaptured: _on_captured,
     AuthorisationReleased: _on_released_authorisation,

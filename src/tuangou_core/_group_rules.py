@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -520,32 +520,36 @@ def _decide_draw(view: View, command: Draw) -> list[Event]:
     return events
 
 
-def _decide_ship(view: View, command: Ship) -> list[Event]:
+# What each fulfilment step needs the order to be, the fact it records, and its refusal.
+_FULFILMENT: Final[Mapping[type, tuple[OrderStatus, type, str, str]]] = {
+    Ship: (
+        OrderStatus.AWAITING_SHIPMENT,
+        OrderShipped,
+        "not_shippable",
+        "only an order awaiting shipment ships",
+    ),
+    Complete: (
+        OrderStatus.SHIPPED,
+        OrderCompleted,
+        "not_completable",
+        "only a shipped order completes",
+    ),
+}
+
+
+def _decide_fulfilment(view: View, command: Ship | Complete) -> list[Event]:
+    required, fact, code, rule = _FULFILMENT[type(command)]
     group = find_group(view, command.group)
     order = _order(group, command.member)
-    if order.status is not OrderStatus.AWAITING_SHIPMENT:
+    if order.status is not required:
         raise _reject(
-            "not_shippable",
-            f"the order of {order.member!r} is {order.status.value}; only "
-            "an order awaiting shipment ships",
+            code,
+            f"the order of {order.member!r} is {order.status.value}; {rule}",
             group=group.id,
             member=order.member,
         )
-    return [OrderShipped(command.at, group.id, order.member)]
-
-
-def _decide_complete(view: View, command: Complete) -> list[Event]:
-    group = find_group(view, command.group)
-    order = _order(group, command.member)
-    if order.status is not OrderStatus.SHIPPED:
-        raise _reject(
-            "not_completable",
-            f"the order of {order.member!r} is {order.status.value}; "
-            "only a shipped order completes",
-            group=group.id,
-            member=order.member,
-        )
-    return [OrderCompleted(command.at, group.id, order.member)]
+    event: Event = fact(command.at, group.id, order.member)
+    return [event]
 
 
 def _decide_refund(view: View, command: RequestRefund) -> list[Event]:
@@ -584,8 +588,8 @@ _DECIDERS: Mapping[type, Callable[[View, Any], list[Event]]] = {
     Cancel: _decide_cancel,
     Tick: _decide_tick,
     Draw: _decide_draw,
-    Ship: _decide_ship,
-    Complete: _decide_complete,
+    Ship: _decide_fulfilment,
+    Complete: _decide_fulfilment,
     RequestRefund: _decide_refund,
 }
 

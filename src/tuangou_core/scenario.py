@@ -341,14 +341,7 @@ def _command(data: object, index: int, currency: str, as_text: bool) -> Command:
         )
     if "at" not in data:
         raise _bad("missing_key", f"{where}.at", "is required")
-    for key, value in data.items():
-        if isinstance(value, float):
-            raise _bad(
-                "float_refused",
-                f"{where}.{key}",
-                f"is the float {value!r}; write it as a decimal string",
-                value,
-            )
+    _reject_floats(data, where)
     at = _datetime(data["at"], f"{where}.at", as_text)
     return build(_Fields(data, index, currency, at))
 
