@@ -56,8 +56,14 @@ def scenario(events: int) -> dict[str, Any]:
             add("join", group=f"g{group - 1}", member=f"{g}-late")
     return {
         "schema": 1,
-        "campaign": {"id": "bench", "list_price": "100.00", "rule": "fixed", "size": 5,
-                     "price": "70.00", "window": "PT2H"},
+        "campaign": {
+            "id": "bench",
+            "list_price": "100.00",
+            "rule": "fixed",
+            "size": 5,
+            "price": "70.00",
+            "window": "PT2H",
+        },
         "fees": {"payment_rate": "0.006", "platform_rate": "0.05", "leader_rate": "0.03"},
         "events": out[:events],
     }

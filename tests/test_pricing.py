@@ -25,11 +25,10 @@ from tuangou_core.discounts import (
     percent_text,
 )
 from tuangou_core.errors import InvalidInput, InvalidRule, Rejected, TuangouError
-from tuangou_core.money import Money, Rate, allocate
+from tuangou_core.money import Money, Rate, allocate, allocate_minor
 from tuangou_core.pricing import (
     Line,
     Quote,
-    _allocate,
     group_unit_price,
     quote,
     quote_member,
@@ -557,8 +556,20 @@ def test_percent_text_is_exact_where_it_terminates() -> None:
     assert percent_text(Rate("1/3").value) == "≈33.3%"
 
 
-@given(total=st.integers(0, 10**12), weights=int_weights())
-def test_fast_allocation_matches_money_allocate(total: int, weights: list[int]) -> None:
-    """The engine's minor-unit spread is exactly money.allocate (one allocation rule)."""
+@given(total=st.integers(-(10**12), 10**12), weights=int_weights())
+def test_minor_allocation_is_money_allocate(total: int, weights: list[int]) -> None:
+    """money.allocate_minor, which the engine spreads with, is money.allocate in minor units."""
     expected = [m.minor for m in allocate(Money(total), weights)]
-    assert _allocate(total, weights) == expected
+    assert allocate_minor(total, weights) == expected
+
+
+@given(cart=cart_lines(), amount=st.integers(1, 400_000))
+def test_order_discount_lands_on_lines_as_money_allocate_divides_it(
+    cart: list[Line], amount: int
+) -> None:
+    """An order-level discount's shares are money.allocate of its amount by the lines' bases."""
+    coupon = Discount("c", "amount_off", amount=Money(amount))
+    q = quote(cart, PLAIN, policy=StackingPolicy(allow_free=True), offers=[coupon])
+    step = q.step("c")
+    assert step is not None
+    assert step.shares == allocate(step.amount, [line.base.minor for line in q.lines])

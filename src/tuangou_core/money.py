@@ -32,6 +32,7 @@ __all__ = [
     "Rate",
     "Rounding",
     "allocate",
+    "allocate_minor",
     "split",
 ]
 
@@ -67,6 +68,13 @@ class Rounding(enum.Enum):
             InvalidInput: ``division_by_zero`` when the denominator is 0, ``float_refused``
                 for a float operand.
         """
+        if type(numerator) is int and type(denominator) is int and numerator >= 0 < denominator:
+            # The everyday case (a fee or a percentage of a positive amount), kept short.
+            quotient, remainder = divmod(numerator, denominator)
+            if remainder == 0 or self is Rounding.DOWN or self is Rounding.FLOOR:
+                return quotient
+            if self is Rounding.HALF_UP:
+                return quotient + 1 if 2 * remainder >= denominator else quotient
         for operand in (numerator, denominator):
             if isinstance(operand, float):
                 _refuse_non_int(operand, "a quotient's operand")
@@ -259,8 +267,8 @@ class Money:
         if not -MAX_MINOR <= minor <= MAX_MINOR:
             _check_minor(minor)
         money = object.__new__(cls)
-        object.__setattr__(money, "minor", minor)
-        object.__setattr__(money, "currency", currency)
+        _SET_MINOR(money, minor)
+        _SET_CURRENCY(money, currency)
         return money
 
     @classmethod
@@ -407,6 +415,12 @@ class Money:
 
     def __ge__(self, other: Money) -> bool:
         return self.minor >= self._same(other, "compare").minor
+
+
+# The slots' own setters: a frozen class refuses setattr, and object.__setattr__ looks the
+# attribute up on every call; results of arithmetic are made often enough for it to matter.
+_SET_MINOR: Final = Money.__dict__["minor"].__set__
+_SET_CURRENCY: Final = Money.__dict__["currency"].__set__
 
 
 def _decimal_to_minor(number: Decimal, info: Currency, rounding: Rounding | str | None) -> int:
@@ -637,22 +651,43 @@ def allocate(total: Money, weights: Sequence[int | Decimal | Fraction]) -> tuple
     if not isinstance(total, Money):
         raise InvalidInput("not_money", "allocate needs a Money total", value=total)
     integers = _integer_weights(weights)
-    whole = sum(integers)
-    amount = abs(total.minor)
+    currency = total.currency
+    return tuple(Money._trusted(part, currency) for part in allocate_minor(total.minor, integers))
+
+
+def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
+    """Divide *amount* minor units in proportion to int *weights*: the rule behind
+    :func:`allocate`, on plain integers.
+
+    Largest remainder: each part first gets the floor of its exact share of ``abs(amount)``,
+    then the leftover units go one each to the parts with the largest remainders, ties to the
+    earlier position; a negative amount is divided as its absolute value and each part negated.
+
+    Nothing is checked here: the caller vouches for the weights (``int``, non-negative, not all
+    zero). :func:`allocate` checks them first; the pricing engine spreads over amounts it holds.
+
+    Args:
+        amount: the minor units to divide.
+        weights: non-negative ints, not all zero.
+
+    Returns:
+        One part per weight, summing exactly to *amount*.
+    """
+    whole = sum(weights)
+    size = abs(amount)
     parts: list[int] = []
     remainders: list[int] = []
-    for weight in integers:
-        share, remainder = divmod(amount * weight, whole)
+    for weight in weights:
+        share, remainder = divmod(size * weight, whole)
         parts.append(share)
         remainders.append(remainder)
-    leftover = amount - sum(parts)
+    leftover = size - sum(parts)
     if leftover:
-        by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
+        # A stable sort keeps equal remainders in position order, also when reversed.
+        by_remainder = sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)
         for index in by_remainder[:leftover]:
             parts[index] += 1
-    sign = -1 if total.minor < 0 else 1
-    currency = total.currency
-    return tuple(Money._trusted(sign * part, currency) for part in parts)
+    return parts if amount >= 0 else [-part for part in parts]
 
 
 def split(total: Money, n: int) -> tuple[Money, ...]:

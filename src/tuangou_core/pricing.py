@@ -8,6 +8,10 @@ funder and carries its integer share on every line; order-level discounts are sp
 lines with :func:`~tuangou_core.money.allocate` by the lines' running amounts, so a refund of a
 line can reverse exactly that line's share.
 
+The engine that runs the phases (private ``_pricing_engine``, fed by ``_pricing_offers``)
+works in integer minor units; this module checks the input and builds the frozen quote once,
+at the end.
+
 :func:`quote_member` is the one-line case the group decider uses: a member's order at the unit
 price the decider chose, with the campaign's coupons applied in the order presented.
 
@@ -19,27 +23,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any, Final
 
 import attrs
 
+from tuangou_core._pricing_engine import SHIPPING_SKU, Priced, Resolved, run
+from tuangou_core._pricing_offers import discounts_in_play
 from tuangou_core._tables import html_table
-from tuangou_core.campaign import Campaign, FixedRule, Funder, LotteryRule, TieredRule
-from tuangou_core.discounts import (
-    Audience,
-    Base,
-    Context,
-    Discount,
-    DiscountKind,
-    Phase,
-    Role,
-    StackingPolicy,
-    coupon_discount,
-    percent_text,
-)
-from tuangou_core.errors import InvalidInput, InvalidRule, Rejected
-from tuangou_core.money import Currency, Money, Rounding
+from tuangou_core.campaign import Campaign, Funder, TieredRule
+from tuangou_core.discounts import Context, Discount, Role, StackingPolicy
+from tuangou_core.errors import InvalidInput
+from tuangou_core.money import Money
 
 __all__ = [
     "Line",
@@ -52,7 +46,6 @@ __all__ = [
     "quote_member",
 ]
 
-SHIPPING_SKU: Final = "shipping"
 _MEMBER_POLICY: Final = StackingPolicy()
 
 
@@ -350,370 +343,7 @@ def group_unit_price(campaign: Campaign, context: Context | None = None) -> Mone
     return rule.price
 
 
-def _price_rule(campaign: Campaign, unit: Money, role: Role) -> tuple[str, str]:
-    """The name and rule text of the step from list price to *unit*."""
-    share = percent_text(Fraction(unit.minor, campaign.list_price.minor))
-    if role is Role.LEADER and unit == campaign.leader_price:
-        return "leader price", f"团长价 {share}"
-    rule = campaign.rule
-    if isinstance(rule, TieredRule):
-        for tier in rule.tiers:
-            if tier.price == unit:
-                return "group price", f"阶梯团 {tier.size}人 {share}"
-        return "group price", f"阶梯团 {share}"
-    if isinstance(rule, FixedRule):
-        return "group price", f"{rule.size}人团 {share}"
-    if isinstance(rule, LotteryRule):
-        return "group price", f"抽奖团 {rule.size}人 {share}"
-    return "group price", f"秒杀 {share}"
-
-
-# -- the engine -------------------------------------------------------------------------------
-
-
-@attrs.define
-class _Work:
-    """The mutable state of one pricing run, in minor units."""
-
-    currency: str
-    scale: int
-    policy: StackingPolicy
-    context: Context
-    campaign: Campaign
-    skus: list[str]
-    qtys: list[int]
-    base: list[int]
-    running: list[int]
-    steps: list[tuple[Discount | None, str, str, str, Funder, list[int], str, int]]
-    skipped: list[Skipped]
-    applied: set[str]
-    room: int | None  # what the share cap still allows
-    floor: int
-    points_left: int
-    shipping_index: int | None = None
-
-    def goods(self, discount: Discount) -> list[int]:
-        wanted = discount.skus
-        last = len(self.base) if self.shipping_index is None else self.shipping_index
-        return [i for i in range(last) if wanted is None or self.skus[i] in wanted]
-
-
-def _eligible(discount: Discount, work: _Work) -> str | None:
-    """Why *discount* does not apply in this context, or None when it does."""
-    context = work.context
-    audience = discount.audience
-    if audience is Audience.MEMBER and not context.member:
-        return "members only"
-    if audience is Audience.NEW_CUSTOMER and not context.new_customer:
-        return "new customers only"
-    if audience is Audience.LEADER and context.role is not Role.LEADER:
-        return "the opener only"
-    if discount.min_stock is not None or discount.max_stock is not None:
-        stock = context.remaining_stock
-        if stock is None:
-            return "remaining stock unknown"
-        low = discount.min_stock if discount.min_stock is not None else 0
-        if stock < low or (discount.max_stock is not None and stock > discount.max_stock):
-            return f"remaining stock {stock} outside its range"
-    if discount.slot is not None:
-        if context.at is None:
-            return "time of order unknown"
-        if not discount.slot.contains(context.at, work.campaign.zone):
-            return f"outside the slot {discount.slot}"
-    return None
-
-
-def _rate_of(discount: Discount, amount: int, rounding: Rounding) -> int:
-    assert discount.percent is not None
-    value = discount.percent.value
-    return rounding.divide(amount * value.numerator, value.denominator)
-
-
-def _times(discount: Discount, amount: int) -> int:
-    assert discount.threshold is not None
-    threshold = discount.threshold.minor
-    if amount < threshold:
-        return 0
-    if not discount.repeat:
-        return 1
-    times = amount // threshold
-    return times if discount.max_times is None else min(times, discount.max_times)
-
-
-def _item_shares(discount: Discount, work: _Work) -> tuple[list[int], int, str]:
-    shares = [0] * len(work.base)
-    face = 0
-    rounding = work.policy.rounding
-    kind = discount.kind
-    original = discount.base is Base.ORIGINAL
-    for i in work.goods(discount):
-        amount = work.base[i] if original else work.running[i]
-        qty = work.qtys[i]
-        if kind is DiscountKind.PERCENT_OFF:
-            take = _rate_of(discount, amount, rounding)
-        elif kind is DiscountKind.AMOUNT_OFF:
-            assert discount.amount is not None
-            take = discount.amount.minor * qty
-        elif kind is DiscountKind.THRESHOLD:
-            assert discount.amount is not None
-            take = discount.amount.minor * _times(discount, amount)
-        else:  # unit price
-            assert discount.price is not None
-            units = qty if discount.max_units is None else min(qty, discount.max_units)
-            portion = amount if units == qty else rounding.divide(amount * units, qty)
-            take = max(0, portion - discount.price.minor * units)
-        face += take
-        shares[i] = min(take, work.running[i])
-    return shares, face, "" if any(shares) else "takes nothing here"
-
-
-def _order_shares(discount: Discount, work: _Work) -> tuple[list[int], int, str]:
-    targets = work.goods(discount)
-    running = sum(work.running[i] for i in targets)
-    amount = sum(work.base[i] for i in targets) if discount.base is Base.ORIGINAL else running
-    kind = discount.kind
-    note = ""
-    if kind is DiscountKind.PERCENT_OFF:
-        take = _rate_of(discount, amount, work.policy.rounding)
-    elif kind is DiscountKind.AMOUNT_OFF:
-        assert discount.amount is not None
-        take = discount.amount.minor
-    elif kind is DiscountKind.THRESHOLD:
-        assert discount.amount is not None and discount.threshold is not None
-        take = discount.amount.minor * _times(discount, amount)
-        if not take:
-            note = f"below the threshold {discount.threshold}"
-    else:  # points
-        take = _points_value(discount, work, amount)
-        if not take:
-            note = "no points to redeem"
-    return _spread(min(take, running), targets, work), take, note or "takes nothing here"
-
-
-def _points_value(discount: Discount, work: _Work, amount: int) -> int:
-    assert discount.points_per_unit is not None and discount.percent is not None
-    value = work.points_left * work.scale // discount.points_per_unit
-    share = discount.percent.value
-    return min(value, amount * share.numerator // share.denominator)
-
-
-def _points_for(discount: Discount, work: _Work, taken: int) -> int:
-    assert discount.points_per_unit is not None
-    return -(-taken * discount.points_per_unit // work.scale)
-
-
-def _spread(take: int, targets: list[int], work: _Work) -> list[int]:
-    shares = [0] * len(work.base)
-    weights = [work.running[i] for i in targets]
-    if take <= 0 or not any(weights):
-        return shares
-    if len(targets) == 1:
-        shares[targets[0]] = take
-        return shares
-    for i, part in zip(targets, _allocate(take, weights), strict=True):
-        shares[i] = part
-    return shares
-
-
-def _allocate(total: int, weights: list[int]) -> list[int]:
-    """:func:`~tuangou_core.money.allocate` in minor units, for non-negative *total* and
-    weights not all zero: the same largest-remainder rule, without building Money on the hot
-    path (a test holds the two equal)."""
-    whole = sum(weights)
-    parts = []
-    remainders = []
-    for weight in weights:
-        share, remainder = divmod(total * weight, whole)
-        parts.append(share)
-        remainders.append(remainder)
-    leftover = total - sum(parts)
-    if leftover:
-        order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
-        for index in order[:leftover]:
-            parts[index] += 1
-    return parts
-
-
-def _shipping_shares(discount: Discount, work: _Work) -> tuple[list[int], int, str]:
-    shares = [0] * len(work.base)
-    index = work.shipping_index
-    if index is None or not work.running[index]:
-        return shares, 0, "no shipping fee"
-    goods = range(index)
-    if discount.base is Base.ORIGINAL:
-        amount = sum(work.base[i] for i in goods)
-    else:
-        amount = sum(work.running[i] for i in goods)
-    if discount.threshold is not None and amount < discount.threshold.minor:
-        return shares, 0, f"below the threshold {discount.threshold}"
-    fee = work.running[index]
-    shares[index] = fee if discount.amount is None else min(fee, discount.amount.minor)
-    return shares, shares[index], ""
-
-
-def _evaluate(discount: Discount, work: _Work) -> tuple[list[int], str]:
-    """The shares *discount* would take now, trimmed by its cap, the share cap and the floor;
-    and a note on any trimming, or on why it takes nothing."""
-    phase = discount.phase
-    if phase is Phase.ITEM:
-        shares, face, why = _item_shares(discount, work)
-    elif phase is Phase.SHIPPING:
-        shares, face, why = _shipping_shares(discount, work)
-    else:
-        shares, face, why = _order_shares(discount, work)
-    raw = sum(shares)
-    if not raw:
-        return shares, why
-    limit = raw
-    reasons = [] if face == raw else ["no more than the amount left"]
-    if discount.cap is not None and discount.cap.minor < limit:
-        limit = discount.cap.minor
-        reasons.append(f"capped at {discount.cap}")
-    if phase is not Phase.SHIPPING:
-        if work.room is not None and work.room < limit:
-            limit = max(work.room, 0)
-            reasons.append("total discount share cap")
-        goods_end = len(work.base) if work.shipping_index is None else work.shipping_index
-        above_floor = sum(work.running[:goods_end]) - work.floor
-        if above_floor < limit:
-            limit = max(above_floor, 0)
-            reasons.append(f"floor {Money._trusted(work.floor, work.currency)}")
-    if limit <= 0:
-        return [0] * len(shares), f"{reasons[-1]} reached"
-    money = Money._trusted
-    note = f"{reasons[-1]}: {money(face, work.currency)} trimmed to" if reasons else ""
-    note = f"{note} {money(limit, work.currency)}" if note else ""
-    if limit == raw:
-        return shares, note
-    return _allocate(limit, shares), note
-
-
-def _apply(discount: Discount, shares: list[int], note: str, work: _Work) -> None:
-    taken = sum(shares)
-    for i, share in enumerate(shares):
-        if share:
-            work.running[i] -= share
-    points = 0
-    if discount.kind is DiscountKind.POINTS:
-        points = _points_for(discount, work, taken)
-        work.points_left -= points
-    if discount.phase is not Phase.SHIPPING and work.room is not None:
-        work.room -= taken
-    work.applied.add(discount.stack_class)
-    kind = discount.kind.value
-    work.steps.append(
-        (discount, kind, discount.id, discount.describe(), discount.funder, shares, note, points)
-    )
-
-
-def _excluded(discount: Discount, work: _Work) -> str | None:
-    for other in sorted(work.applied):
-        if work.policy.excludes(discount.stack_class, other):
-            return f"does not combine with {other}"
-    return None
-
-
-def _run_phase(phase: Phase, discounts: list[Discount], work: _Work) -> None:
-    """Apply the discounts of *phase*: each best-of class as one unit, others one by one."""
-    units: list[tuple[tuple[int, int, str, int], list[Discount]]] = []
-    classes: dict[str, list[Discount]] = {}
-    for index, discount in enumerate(discounts):
-        if discount.phase is not phase:
-            continue
-        if discount.stack_class in work.policy.best_of:
-            classes.setdefault(discount.stack_class, []).append(discount)
-        else:
-            units.append(((discount.priority, 1, "", index), [discount]))
-    for name, members in classes.items():
-        ordered = sorted(members, key=lambda d: d.id)  # best-of ignores the listed order
-        units.append(((min(d.priority for d in members), 0, name, 0), ordered))
-    units.sort(key=lambda unit: unit[0])
-    for _, members in units:
-        best: tuple[int, str, Discount, list[int], str] | None = None
-        for discount in members:
-            reason = _eligible(discount, work) or _excluded(discount, work)
-            if reason is not None:
-                work.skipped.append(Skipped(discount.id, reason))
-                continue
-            shares, note = _evaluate(discount, work)
-            taken = sum(shares)
-            if not taken:
-                work.skipped.append(Skipped(discount.id, note))
-                continue
-            candidate = (taken, discount.id, discount, shares, note)
-            if best is None or (taken, _reverse(discount.id)) > (best[0], _reverse(best[1])):
-                if best is not None:
-                    work.skipped.append(Skipped(best[1], f"{discount.id} is better"))
-                best = candidate
-            else:
-                work.skipped.append(Skipped(discount.id, f"{best[1]} is better"))
-        if best is not None:
-            _apply(best[2], best[3], best[4], work)
-
-
-def _reverse(text: str) -> tuple[int, ...]:
-    # Ties in best-of go to the smaller id: compare negated code points.
-    return (*(-ord(c) for c in text), 1)
-
-
-def _collect(
-    campaign: Campaign, context: Context, offers: Sequence[Discount], currency: str
-) -> list[Discount]:
-    """The offers in play plus the coupons presented, in listed order; refuse bad ids."""
-    coupons: dict[str, Discount] = {}
-    for coupon in campaign.coupons:
-        coupons[coupon.id] = coupon_discount(coupon)
-    chosen: list[Discount] = []
-    seen: set[str] = set()
-    for index, offer in enumerate(offers):
-        if not isinstance(offer, Discount):
-            raise InvalidRule(
-                "invalid_rule", f"offers[{index}] must be a Discount", field=f"offers[{index}]"
-            )
-        if offer.id in seen or offer.id in coupons:
-            raise InvalidRule(
-                "invalid_rule",
-                f"offers[{index}].id {offer.id!r} is used twice",
-                field=f"offers[{index}].id",
-                value=offer.id,
-            )
-        if offer.currency not in (None, currency):
-            raise InvalidRule(
-                "invalid_rule",
-                f"offers[{index}] must be in {currency}, got {offer.currency}",
-                field=f"offers[{index}]",
-                value=offer.currency,
-            )
-        seen.add(offer.id)
-        if offer.coupon:
-            coupons[offer.id] = offer
-        else:
-            chosen.append(offer)
-    presented: set[str] = set()
-    for ident in context.coupons:
-        if ident in presented:
-            raise Rejected("duplicate_coupon", f"coupon {ident!r} is presented twice", coupon=ident)
-        presented.add(ident)
-        found = coupons.get(ident)
-        if found is None:
-            raise Rejected(
-                "unknown_coupon",
-                f"coupon {ident!r} is not a coupon of campaign {campaign.id}",
-                coupon=ident,
-            )
-        chosen.append(found)
-    return chosen
-
-
-def _money_in(value: Money, currency: str, field: str) -> Money:
-    if value.currency != currency:
-        raise InvalidInput(
-            "currency_mismatch",
-            f"{field} is in {value.currency}, the campaign is in {currency}",
-            field=field,
-            value=value.currency,
-        )
-    return value
+# -- quoting ----------------------------------------------------------------------------------
 
 
 def quote(
@@ -747,25 +377,12 @@ def quote(
     policy = policy or _MEMBER_POLICY
     if isinstance(lines, str) or not isinstance(lines, Sequence) or not lines:
         raise InvalidInput("invalid_line", "a quote needs at least one line", field="lines")
-    currency = campaign.currency
-    discounts = _collect(campaign, context, offers, currency)
-    if context.points_to_use is not None and context.points_to_use > context.points_balance:
-        raise Rejected(
-            "insufficient_points",
-            f"cannot redeem {context.points_to_use} points from a balance of "
-            f"{context.points_balance}",
-            field="points_to_use",
-            value=context.points_to_use,
-        )
+    discounts = discounts_in_play(campaign, context, offers)
     resolved = [_resolve(index, line, campaign, context) for index, line in enumerate(lines)]
-    return _price(
-        resolved, campaign, context, policy=policy, discounts=discounts, currency=currency
-    )
+    return _quote_of(resolved, run(resolved, campaign, context, policy, discounts))
 
 
-def _resolve(
-    index: int, line: Line, campaign: Campaign, context: Context
-) -> tuple[str, int, Money, Money]:
+def _resolve(index: int, line: Line, campaign: Campaign, context: Context) -> Resolved:
     if not isinstance(line, Line):
         raise InvalidInput(
             "invalid_line", f"lines[{index}] must be a Line", field=f"lines[{index}]"
@@ -775,10 +392,13 @@ def _resolve(
         unit = group_unit_price(campaign, context)
         listed = line.list_price or campaign.list_price
     else:
-        unit = _money_in(line.unit_price, currency, f"lines[{index}].unit_price")
+        unit = line.unit_price
+        if unit.currency != currency:
+            _mismatch(unit, currency, f"lines[{index}].unit_price")
         listed = line.list_price or unit
-    _money_in(listed, currency, f"lines[{index}].list_price")
-    if unit > listed:
+    if listed.currency != currency:
+        _mismatch(listed, currency, f"lines[{index}].list_price")
+    if unit.minor > listed.minor:
         raise InvalidInput(
             "invalid_price",
             f"lines[{index}].unit_price {unit} is above its list price {listed}",
@@ -788,123 +408,58 @@ def _resolve(
     return line.sku, line.qty, listed, unit
 
 
-def _price(
-    resolved: list[tuple[str, int, Money, Money]],
-    campaign: Campaign,
-    context: Context,
-    *,
-    policy: StackingPolicy,
-    discounts: list[Discount],
-    currency: str,
-) -> Quote:
-    list_totals = [listed.minor * qty for _, qty, listed, _ in resolved]
-    base = [unit.minor * qty for _, qty, _, unit in resolved]
-    share = policy.max_discount_share
-    work = _Work(
-        currency=currency,
-        scale=Currency.of(currency).scale,
-        policy=policy,
-        context=context,
-        campaign=campaign,
-        skus=[sku for sku, _, _, _ in resolved],
-        qtys=[qty for _, qty, _, _ in resolved],
-        base=base,
-        running=list(base),
-        steps=[],
-        skipped=[],
-        applied=set(),
-        room=None if share is None else _share_of(sum(base), share.value),
-        floor=0 if policy.allow_free else 1,
-        points_left=context.points_balance
-        if context.points_to_use is None
-        else context.points_to_use,
+def _mismatch(value: Money, currency: str, field: str) -> None:
+    raise InvalidInput(
+        "currency_mismatch",
+        f"{field} is in {value.currency}, the campaign is in {currency}",
+        field=field,
+        value=value.currency,
     )
-    group = [lt - b for lt, b in zip(list_totals, base, strict=True)]
-    if any(group):
-        name, rule = _group_step_text(resolved, campaign, context.role)
-        work.steps.append((None, "group_price", name, rule, Funder.MERCHANT, group, "", 0))
-        work.applied.add("group_price")
-    for phase in policy.phases:
-        if phase is Phase.SHIPPING and context.shipping_fee is not None:
-            fee = _money_in(context.shipping_fee, currency, "shipping_fee").minor
-            if fee:
-                work.shipping_index = len(work.base)
-                for values in (work.base, work.running, list_totals, work.qtys):
-                    values.append(fee if values is not work.qtys else 1)
-                work.skus.append(SHIPPING_SKU)
-        _run_phase(phase, discounts, work)
-    return _build(resolved, list_totals, work)
 
 
-def _share_of(amount: int, share: Fraction) -> int:
-    return amount * share.numerator // share.denominator
-
-
-def _group_step_text(
-    resolved: list[tuple[str, int, Money, Money]], campaign: Campaign, role: Role
-) -> tuple[str, str]:
-    if len(resolved) == 1 and resolved[0][2] == campaign.list_price:
-        return _price_rule(campaign, resolved[0][3], role)
-    return "group price", "group price below list"
-
-
-def _build(
-    resolved: list[tuple[str, int, Money, Money]], list_totals: list[int], work: _Work
-) -> Quote:
-    currency = work.currency
-    n = len(work.base)
-
-    def money(minor: int) -> Money:
-        return Money._trusted(minor, currency)
-
-    lines = [
-        QuoteLine(
-            sku=sku,
-            qty=qty,
-            list_price=listed,
-            unit_price=unit,
-            list_total=money(list_totals[i]),
-            base=money(work.base[i]),
-            total=money(work.running[i]),
-        )
-        for i, (sku, qty, listed, unit) in enumerate(resolved)
-    ]
-    if work.shipping_index is not None:
-        fee = money(work.base[work.shipping_index])
-        lines.append(
-            QuoteLine(
-                sku=SHIPPING_SKU,
-                qty=1,
-                list_price=fee,
-                unit_price=fee,
-                list_total=fee,
-                base=fee,
-                total=money(work.running[work.shipping_index]),
-                shipping=True,
-            )
-        )
-    steps = tuple(
+def _quote_of(resolved: list[Resolved], priced: Priced) -> Quote:
+    """The frozen quote of a finished run: every Money, line and step built here, once."""
+    currency = priced.currency
+    trusted = Money._trusted
+    lines = []
+    base, running = priced.base, priced.running
+    # The goods lines come first; zip stops before the shipping line, added below.
+    for (sku, qty, listed, unit), line_list, line_base, line_left in zip(
+        resolved, priced.list_totals, base, running, strict=False
+    ):
+        # A single unit's totals are its prices: reuse those amounts rather than build anew.
+        list_total = listed if qty == 1 else trusted(line_list, currency)
+        line_total = unit if qty == 1 else trusted(line_base, currency)
+        left = line_total if line_left == line_base else trusted(line_left, currency)
+        lines.append(QuoteLine(sku, qty, listed, unit, list_total, line_total, left))
+    index = priced.shipping_index
+    if index is not None:
+        fee = trusted(base[index], currency)
+        left = fee if running[index] == base[index] else trusted(running[index], currency)
+        lines.append(QuoteLine(SHIPPING_SKU, 1, fee, fee, fee, fee, left, shipping=True))
+    n = len(lines)
+    steps = [
         Step(
-            kind=kind,
-            name=name,
-            rule=rule,
-            funder=funder,
-            amount=money(sum(shares)),
-            minor_shares=(*shares, *(0,) * (n - len(shares))),
-            phase="price" if discount is None else discount.phase.value,
-            note=note,
-            points=points,
+            kind,
+            name,
+            rule,
+            funder,
+            trusted(sum(shares), currency),
+            tuple(shares) if len(shares) == n else (*shares, *(0,) * (n - len(shares))),
+            phase,
+            note,
+            points,
         )
-        for discount, kind, name, rule, funder, shares, note, points in work.steps
-    )
+        for phase, kind, name, rule, funder, shares, note, points in priced.steps
+    ]
     return Quote(
-        currency=currency,
-        list_total=money(sum(list_totals)),
-        base=money(sum(work.base)),
-        steps=steps,
-        lines=tuple(lines),
-        total=money(sum(work.running)),
-        skipped=tuple(work.skipped),
+        currency,
+        trusted(sum(priced.list_totals), currency),
+        trusted(sum(base), currency),
+        tuple(steps),
+        tuple(lines),
+        trusted(sum(running), currency),
+        tuple([Skipped(name, reason) for name, reason in priced.skipped]),
     )
 
 
