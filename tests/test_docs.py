@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tools.apidoc import reference
+from tools.errorcodes import codes
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 WITH_EXAMPLES = sorted(p for p in DOCS.glob("*.md") if ">>>" in p.read_text(encoding="utf-8"))
@@ -33,3 +34,10 @@ def test_code_in_the_docs_runs(page: Path) -> None:
 def test_api_reference_is_current() -> None:
     """docs/api.md is exactly what `python -m tools.apidoc` writes from today's docstrings."""
     assert (DOCS / "api.md").read_text(encoding="utf-8") == reference()
+
+
+def test_every_error_code_is_documented() -> None:
+    """Each code the source raises has a line in docs/errors.md saying when."""
+    page = (DOCS / "errors.md").read_text(encoding="utf-8")
+    missing = sorted(code for code in codes() if f"| `{code}` |" not in page)
+    assert missing == []
