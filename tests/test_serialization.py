@@ -176,7 +176,7 @@ def test_statement_round_trips() -> None:
         datetimes_as_text=True,
     )
     steps, fold = run(scenario)
-    statement = statement_of(scenario, steps, fold.state)
+    statement = statement_of(steps, fold.state)
     assert _round_trip(statement) == statement
 
 

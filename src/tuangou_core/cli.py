@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 def _settle(path: str, as_json: bool) -> str:
     scenario = load(path)
     steps, fold = run(scenario)
-    statement = statement_of(scenario, steps, fold.state)
+    statement = statement_of(steps, fold.state)
     if as_json:
         return json.dumps(statement.to_data(), ensure_ascii=False, indent=2) + "\n"
     return statement.text()

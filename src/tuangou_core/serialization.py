@@ -30,11 +30,10 @@ from tuangou_core import pricing as _pricing
 from tuangou_core import statement as _statement
 from tuangou_core.errors import InvalidInput, TuangouError
 from tuangou_core.money import Money, Rate
+from tuangou_core.scenario import SCHEMA
 from tuangou_core.windows import Duration
 
 __all__ = ["SCHEMA", "SerializationError", "from_data", "to_data"]
-
-SCHEMA: Final = 1
 
 
 class SerializationError(InvalidInput):

@@ -16,14 +16,12 @@ from tuangou_core._tables import html_table, text_table
 from tuangou_core.campaign import Funder
 from tuangou_core.commission import Split, split_order
 from tuangou_core.events import GroupStatus, PaymentCaptured, PaymentReceived, RefundDue
-from tuangou_core.group import CampaignState, Order
+from tuangou_core.group import CampaignState, GroupState, Order
 from tuangou_core.ledger import balances, journal, trial_balance
 from tuangou_core.money import Money
-from tuangou_core.scenario import ReplayStep, Scenario, run
+from tuangou_core.scenario import SCHEMA, ReplayStep, Scenario, run
 
 __all__ = ["GroupLine", "OrderLine", "Statement", "settle", "statement_of", "table"]
-
-SCHEMA = 1
 
 
 @attrs.frozen
@@ -265,10 +263,8 @@ def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ..
     )
 
 
-def statement_of(
-    scenario: Scenario, steps: Sequence[ReplayStep], state: CampaignState
-) -> Statement:
-    """Build the statement of *scenario* from its replayed *steps* and final *state*."""
+def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement:
+    """Build the statement of a scenario from its replayed *steps* and final *state*."""
     campaign = state.campaign
     events = [event for step in steps for event in step.events]
     refunds: dict[tuple[str, str], list[RefundDue]] = {}
@@ -304,14 +300,14 @@ def statement_of(
     )
 
 
-def _first_seq(group: Any) -> int:
+def _first_seq(group: GroupState) -> int:
     return min((o.seq for o in group.orders.values()), default=0)
 
 
 def settle(scenario: Scenario) -> Statement:
     """Replay *scenario* and return its statement."""
     steps, fold = run(scenario)
-    return statement_of(scenario, steps, fold.state)
+    return statement_of(steps, fold.state)
 
 
 # -- the audit trail (留痕可查) ----------------------------------------------------------------
