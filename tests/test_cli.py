@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tuangou_core import cli
 from tuangou_core.cli import main
 
 VALID_TOML = """\
@@ -193,3 +194,19 @@ def test_a_usage_mistake_also_exits_2_with_one_line(capsys: pytest.CaptureFixtur
     assert captured.out == ""
     assert len(captured.err.splitlines()) == 1
     assert captured.err.startswith("error: usage: ")
+
+
+def test_a_bug_still_prints_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even an unexpected failure inside the library exits 2 with one line and no traceback."""
+
+    def broken(path: str) -> object:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "load", broken)
+    assert cli.main(["settle", "any.toml"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("error: internal_error: KeyError: ")

@@ -50,9 +50,7 @@ def _settle(path: str, as_json: bool) -> str:
     scenario = load(path)
     steps, fold = run(scenario)
     statement = statement_of(steps, fold.state)
-    if as_json:
-        return json.dumps(statement.to_data(), ensure_ascii=False, indent=2) + "\n"
-    return statement.text()
+    return _render(statement.text(), statement.to_data(), as_json)
 
 
 def _explain(path: str) -> str:
@@ -82,7 +80,11 @@ def _render(text: str, data: dict[str, Any], as_json: bool) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0, or 2 for any error)."""
+    """Run the command line; returns the exit status.
+
+    0 on success; 1 when ``lint`` finds an error-severity finding; 2 for any error, printed as
+    one line ``error: <code>: <message>`` (a bug in the library too: ``internal_error``).
+    """
     args = _parser().parse_args(argv)
     # A settle builds millions of small acyclic values and then exits: the cycle collector's
     # full passes over them only cost time (twice the run on 100 000 events), so it rests.
@@ -101,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TuangouError as error:
         message = " ".join(error.message.split())
         sys.stderr.write(f"error: {error.code}: {message}\n")
+        return 2
+    except Exception as error:  # a bug must still reach the user as one line, not a traceback
+        sys.stderr.write(
+            f"error: internal_error: {type(error).__name__}: {error} (a bug in tuangou_core; "
+            "please report it with the file)\n"
+        )
         return 2
     finally:
         if collecting:
