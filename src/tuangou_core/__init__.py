@@ -9,12 +9,9 @@ from __future__ import annotations
 from tuangou_core.campaign import (
     Campaign,
     ChargeMode,
-    Coupon,
-    CouponKind,
     Expiry,
     FeeSchedule,
     FixedRule,
-    Funder,
     LotteryRule,
     Overflow,
     SeckillRule,
@@ -32,6 +29,7 @@ from tuangou_core.compliance import (
     Severity,
     lint,
 )
+from tuangou_core.coupons import Coupon, CouponKind, Funder
 from tuangou_core.discounts import (
     Context,
     Discount,

@@ -16,8 +16,17 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from tuangou_core._validation import (
+    choice,
+    money_or_none,
+    raise_error,
+    refuse_unknown,
+    required_money,
+    rule_error,
+)
+from tuangou_core.coupons import Coupon, CouponKind, Funder
 from tuangou_core.errors import InvalidInput, InvalidRule
-from tuangou_core.money import Money, Rate, money_field_value
+from tuangou_core.money import Money, Rate
 from tuangou_core.windows import Calendar, Duration, deadline, may_open, require_aware, zone
 
 __all__ = [
@@ -41,40 +50,18 @@ __all__ = [
 MAX_GROUP_SIZE: Final = 100_000
 
 
-def _rule_error(field: str, message: str, value: object) -> InvalidRule:
-    return InvalidRule("invalid_rule", f"{field} {message}", field=field, value=value)
-
-
 def _whole(value: object, field: str, minimum: int, maximum: int = MAX_GROUP_SIZE) -> int:
     if type(value) is not int:
-        raise _rule_error(field, f"must be a whole number, got {value!r}", value)
+        raise rule_error(field, f"must be a whole number, got {value!r}", value)
     if not minimum <= value <= maximum:
-        raise _rule_error(field, f"must be between {minimum} and {maximum}, got {value}", value)
+        raise rule_error(field, f"must be between {minimum} and {maximum}, got {value}", value)
     return value
-
-
-def _choice(enum_type: type[enum.Enum], value: object, field: str) -> Any:
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except ValueError:
-        names = " | ".join(repr(m.value) for m in enum_type)
-        raise _rule_error(field, f"must be {names}, got {value!r}", value) from None
 
 
 def _positive_price(price: Money, field: str) -> Money:
     if price.minor <= 0:
-        raise _rule_error(field, f"must be at least one minor unit, got {price}", str(price))
+        raise rule_error(field, f"must be at least one minor unit, got {price}", str(price))
     return price
-
-
-class Funder(enum.Enum):
-    """Who pays for a discount; settlement depends on it."""
-
-    MERCHANT = "merchant"
-    PLATFORM = "platform"
-    LEADER = "leader"
 
 
 class ChargeMode(enum.Enum):
@@ -96,14 +83,6 @@ class Overflow(enum.Enum):
 
     REJECT = "reject"  # refused with group_full
     SPILL = "spill"  # opens a new group led by the joiner
-
-
-class CouponKind(enum.Enum):
-    """The coupon shapes of a scenario file."""
-
-    AMOUNT_OFF = "amount_off"  # 无门槛券: take `amount` off
-    PERCENT_OFF = "percent_off"  # take `percent`% off, rounded half-up
-    THRESHOLD = "threshold"  # 满 threshold 减 amount
 
 
 @attrs.frozen
@@ -144,16 +123,16 @@ class TieredRule:
 
     def __attrs_post_init__(self) -> None:
         if not self.tiers:
-            raise _rule_error("tiers", "must list at least one tier", [])
+            raise rule_error("tiers", "must list at least one tier", [])
         for index, (lower, upper) in enumerate(zip(self.tiers, self.tiers[1:], strict=False)):
             if upper.size <= lower.size:
-                raise _rule_error(
+                raise rule_error(
                     f"tiers[{index + 1}].size",
                     f"must be larger than the tier before ({lower.size}), got {upper.size}",
                     upper.size,
                 )
             if upper.price >= lower.price:
-                raise _rule_error(
+                raise rule_error(
                     f"tiers[{index + 1}].price",
                     f"must be lower than the tier before ({lower.price}), got {upper.price}",
                     str(upper.price),
@@ -238,7 +217,7 @@ def _rate_in_unit(value: object, field: str) -> Rate:
             error.code, f"{field}: {error.message}", field=field, value=error.fields.get("value")
         ) from None
     if not 0 <= rate.value <= 1:
-        raise _rule_error(field, f"must be between 0 and 1, got {rate}", str(rate))
+        raise rule_error(field, f"must be between 0 and 1, got {rate}", str(rate))
     return rate
 
 
@@ -266,13 +245,13 @@ class FeeSchedule:
             _rate_in_unit(getattr(self, name), f"fees.{name}")
         total = self.payment_rate + self.platform_rate + self.leader_rate
         if total >= 1:
-            raise _rule_error(
+            raise rule_error(
                 "fees",
                 f"rates must sum to less than 1 (payment + platform + leader = {total})",
                 str(total),
             )
         if not isinstance(self.leader, str) or not self.leader:
-            raise _rule_error("fees.leader", "must be 'opener' or a member or host id", self.leader)
+            raise rule_error("fees.leader", "must be 'opener' or a member or host id", self.leader)
         if self.levels != 1:
             raise InvalidRule(
                 "multi_level_commission",
@@ -287,135 +266,13 @@ class FeeSchedule:
         """Read a fee schedule from plain values (rates as strings)."""
         data = dict(data or {})
         known = {"payment_rate", "platform_rate", "leader_rate", "leader", "levels"}
-        _refuse_unknown(data, known, "fees")
+        refuse_unknown(data, known, "fees")
         return cls(
             payment_rate=_rate_in_unit(data.get("payment_rate", "0"), "fees.payment_rate"),
             platform_rate=_rate_in_unit(data.get("platform_rate", "0"), "fees.platform_rate"),
             leader_rate=_rate_in_unit(data.get("leader_rate", "0"), "fees.leader_rate"),
             leader=data.get("leader", "opener"),
             levels=data.get("levels", 1),
-        )
-
-
-@attrs.frozen
-class Coupon:
-    """A coupon a member may present when opening or joining.
-
-    Args:
-        id: the coupon's id, named in ``open``/``join`` commands.
-        kind: amount off (无门槛券), percent off, or threshold (满 threshold 减 amount).
-        funded_by: who pays for it: merchant or platform.
-        amount: for amount off and threshold.
-        threshold: for threshold: the order amount that qualifies.
-        percent: for percent off, e.g. ``Rate("10%")``.
-    """
-
-    id: str
-    kind: CouponKind
-    funded_by: Funder = Funder.MERCHANT
-    amount: Money | None = None
-    threshold: Money | None = None
-    percent: Rate | None = None
-
-    def __attrs_post_init__(self) -> None:
-        field = f"coupons[{self.id}]"
-        if not isinstance(self.id, str) or not self.id:
-            raise _rule_error("coupons.id", "must be a non-empty string", self.id)
-        if self.kind in (CouponKind.AMOUNT_OFF, CouponKind.THRESHOLD) and (
-            self.amount is None or self.amount.minor <= 0
-        ):
-            raise _rule_error(f"{field}.amount", "must be a positive amount", self.amount)
-        if self.kind is CouponKind.THRESHOLD and (
-            self.threshold is None or self.threshold.minor < 0
-        ):
-            raise _rule_error(
-                f"{field}.threshold", "must be an amount of zero or more", self.threshold
-            )
-        if self.kind is CouponKind.PERCENT_OFF and (
-            self.percent is None or not 0 < self.percent.value <= 1
-        ):
-            raise _rule_error(f"{field}.percent", "must be above 0 and at most 100", self.percent)
-        if self.funded_by is Funder.LEADER:
-            raise _rule_error(
-                f"{field}.funded_by", "must be 'merchant' or 'platform'", self.funded_by.value
-            )
-
-    @classmethod
-    def build(cls, data: Mapping[str, Any], currency: str) -> Coupon:
-        """Read a coupon from plain values, as a scenario's ``[[coupons]]`` table writes it."""
-        data = dict(data)
-        ident = data.get("id")
-        field = f"coupons[{ident}]"
-        _refuse_unknown(data, {"id", "kind", "amount", "threshold", "percent", "funded_by"}, field)
-        kind = _choice(CouponKind, data.get("kind"), f"{field}.kind")
-        percent = data.get("percent")
-        return cls(
-            id=ident
-            if isinstance(ident, str)
-            else _raise(_rule_error("coupons.id", "must be a non-empty string", ident)),
-            kind=kind,
-            funded_by=_choice(Funder, data.get("funded_by", "merchant"), f"{field}.funded_by"),
-            amount=_money_or_none(data.get("amount"), currency, f"{field}.amount"),
-            threshold=_money_or_none(
-                data.get("threshold", "0" if kind is CouponKind.THRESHOLD else None),
-                currency,
-                f"{field}.threshold",
-            ),
-            percent=None if percent is None else _percent(percent, f"{field}.percent"),
-        )
-
-    def describe(self) -> str:
-        """The rule in the words a finance reader uses (满50减10, 9折, 无门槛10)."""
-        if self.kind is CouponKind.THRESHOLD:
-            return f"满{self.threshold}减{self.amount}"
-        if self.kind is CouponKind.PERCENT_OFF:
-            assert self.percent is not None
-            return f"{self.percent.percent()} off"
-        return f"无门槛{self.amount}"
-
-
-def _raise(error: Exception) -> Any:
-    raise error
-
-
-def _percent(value: object, field: str) -> Rate:
-    if isinstance(value, str) and not value.strip().endswith("%"):
-        value = value.strip() + "%"
-    elif isinstance(value, int) and not isinstance(value, bool):
-        value = f"{value}%"
-    try:
-        return Rate.parse(value)  # type: ignore[arg-type]
-    except InvalidInput as error:
-        raise InvalidRule(
-            error.code, f"{field}: {error.message}", field=field, value=value
-        ) from None
-
-
-def _money_or_none(value: object, currency: str, field: str) -> Money | None:
-    if value is None:
-        return None
-    try:
-        return money_field_value(value, currency, field)
-    except InvalidInput as error:
-        raise InvalidRule(error.code, error.message, **error.fields) from None
-
-
-def _money(value: object, currency: str, field: str) -> Money:
-    if value is None:
-        raise _rule_error(field, "is required", None)
-    found = _money_or_none(value, currency, field)
-    assert found is not None
-    return found
-
-
-def _refuse_unknown(data: Mapping[str, Any], known: set[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise InvalidRule(
-            "unknown_key",
-            f"{where}.{unknown[0]} is not a known key (known: {', '.join(sorted(known))})",
-            field=f"{where}.{unknown[0]}",
-            value=unknown[0],
         )
 
 
@@ -475,7 +332,7 @@ class Campaign:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
-            raise _rule_error("campaign.id", "must be a non-empty string", self.id)
+            raise rule_error("campaign.id", "must be a non-empty string", self.id)
         zone(self.timezone, "campaign.timezone")
         _positive_price(self.list_price, "campaign.list_price")
         currency = self.list_price.currency
@@ -491,11 +348,11 @@ class Campaign:
             )
         for field, price in prices:
             if price.currency != currency:
-                raise _rule_error(
+                raise rule_error(
                     field, f"must be in {currency}, got {price.currency}", price.currency
                 )
             if price >= self.list_price:
-                raise _rule_error(
+                raise rule_error(
                     field,
                     f"must be below the list price {self.list_price}, got {price}",
                     str(price),
@@ -503,16 +360,16 @@ class Campaign:
         _whole(self.max_size, "campaign.max_size", self.rule.size)
         if self.on_expiry is Expiry.VIRTUAL_COMPLETE:
             if not isinstance(self.rule, FixedRule):
-                raise _rule_error(
+                raise rule_error(
                     "campaign.on_expiry",
                     "'virtual_complete' is allowed only for fixed groups",
                     self.on_expiry.value,
                 )
             if self.virtual_min is None:
-                raise _rule_error("campaign.virtual_min", "is required with virtual_complete", None)
+                raise rule_error("campaign.virtual_min", "is required with virtual_complete", None)
             _whole(self.virtual_min, "campaign.virtual_min", 1, self.rule.size)
         elif self.virtual_min is not None:
-            raise _rule_error(
+            raise rule_error(
                 "campaign.virtual_min", "applies only with virtual_complete", self.virtual_min
             )
         if self.stock is not None:
@@ -522,11 +379,11 @@ class Campaign:
         seen: set[str] = set()
         for coupon in self.coupons:
             if coupon.id in seen:
-                raise _rule_error("coupons.id", f"{coupon.id!r} is listed twice", coupon.id)
+                raise rule_error("coupons.id", f"{coupon.id!r} is listed twice", coupon.id)
             seen.add(coupon.id)
             for money in (coupon.amount, coupon.threshold):
                 if money is not None and money.currency != currency:
-                    raise _rule_error(
+                    raise rule_error(
                         f"coupons[{coupon.id}]", f"must be in {currency}", money.currency
                     )
 
@@ -582,16 +439,16 @@ class Campaign:
             InvalidRule: naming the key, for a missing, unknown or invalid one.
         """
         if not isinstance(data, Mapping):
-            raise _rule_error("campaign", "must be a table", type(data).__name__)
+            raise rule_error("campaign", "must be a table", type(data).__name__)
         data = dict(data)
-        _refuse_unknown(data, _CAMPAIGN_KEYS, "campaign")
+        refuse_unknown(data, _CAMPAIGN_KEYS, "campaign")
         currency = data.get("currency", "CNY")
         if not isinstance(currency, str):
-            raise _rule_error("campaign.currency", "must be an ISO 4217 code", currency)
+            raise rule_error("campaign.currency", "must be an ISO 4217 code", currency)
         try:
             currency = Money.zero(currency).currency
         except InvalidInput:
-            raise _rule_error(
+            raise rule_error(
                 "campaign.currency", "must be an ISO 4217 code this library knows", currency
             ) from None
         rule_name = data.get("rule")
@@ -600,27 +457,25 @@ class Campaign:
         max_size = data.get("max_size", rule.size)
         return cls(
             id=data.get("id", ""),
-            list_price=_money(data.get("list_price"), currency, "campaign.list_price"),
+            list_price=required_money(data.get("list_price"), currency, "campaign.list_price"),
             rule=rule,
             timezone=timezone,
             window=_duration(data.get("window", "PT24H"), "campaign.window"),
             payment_timeout=_duration(
                 data.get("payment_timeout", "PT15M"), "campaign.payment_timeout"
             ),
-            on_expiry=_choice(Expiry, data.get("on_expiry", "fail"), "campaign.on_expiry"),
+            on_expiry=choice(Expiry, data.get("on_expiry", "fail"), "campaign.on_expiry"),
             virtual_min=data.get("virtual_min"),
             max_size=max_size,
-            overflow=_choice(Overflow, data.get("overflow", "reject"), "campaign.overflow"),
-            leader_price=_money_or_none(
-                data.get("leader_price"), currency, "campaign.leader_price"
-            ),
+            overflow=choice(Overflow, data.get("overflow", "reject"), "campaign.overflow"),
+            leader_price=money_or_none(data.get("leader_price"), currency, "campaign.leader_price"),
             stock=data.get("stock"),
             per_member_limit=data.get("per_member_limit"),
             fees=FeeSchedule.build(fees),
             coupons=tuple(
                 Coupon.build(c, currency)
                 if isinstance(c, Mapping)
-                else _raise(_rule_error("coupons", "must be a list of tables", c))
+                else raise_error(rule_error("coupons", "must be a list of tables", c))
                 for c in coupons
             ),
             calendar=_calendar(data.get("calendar")),
@@ -676,14 +531,12 @@ def _duration(value: object, field: str) -> Duration:
 
 def _build_rule(name: object, data: Mapping[str, Any], currency: str) -> GroupRule:
     if name not in _RULE_KEYS:
-        raise _rule_error(
-            "campaign.rule", "must be 'fixed', 'tiered', 'lottery' or 'seckill'", name
-        )
+        raise rule_error("campaign.rule", "must be 'fixed', 'tiered', 'lottery' or 'seckill'", name)
     assert isinstance(name, str)
     for other, keys in _RULE_KEYS.items():
         for key in sorted(keys - _RULE_KEYS[name] - {"size", "price"}):
             if key in data:
-                raise _rule_error(
+                raise rule_error(
                     f"campaign.{key}",
                     f"does not apply to a {name} group (it belongs to {other})",
                     data[key],
@@ -691,28 +544,30 @@ def _build_rule(name: object, data: Mapping[str, Any], currency: str) -> GroupRu
     if name == "tiered":
         for key in ("size", "price"):
             if key in data:
-                raise _rule_error(
+                raise rule_error(
                     f"campaign.{key}", "does not apply to a tiered group (use tiers)", data[key]
                 )
         tiers = data.get("tiers")
         if not isinstance(tiers, list | tuple) or not tiers:
-            raise _rule_error("campaign.tiers", "must be a list of {size, price} tables", tiers)
+            raise rule_error("campaign.tiers", "must be a list of {size, price} tables", tiers)
         built = []
         for index, tier in enumerate(tiers):
             if not isinstance(tier, Mapping) or set(tier) != {"size", "price"}:
-                raise _rule_error(
+                raise rule_error(
                     f"campaign.tiers[{index}]", "must have exactly size and price", tier
                 )
             size = _whole(tier["size"], f"campaign.tiers[{index}].size", 2)
             built.append(
-                Tier(size, _money(tier["price"], currency, f"campaign.tiers[{index}].price"))
+                Tier(
+                    size, required_money(tier["price"], currency, f"campaign.tiers[{index}].price")
+                )
             )
         return TieredRule(
             tuple(built),
-            _choice(ChargeMode, data.get("charge", "prepay_highest"), "campaign.charge"),
+            choice(ChargeMode, data.get("charge", "prepay_highest"), "campaign.charge"),
         )
     size = _whole(data.get("size"), "campaign.size", 2)
-    price = _money(data.get("price"), currency, "campaign.price")
+    price = required_money(data.get("price"), currency, "campaign.price")
     if name == "fixed":
         return FixedRule(size, price)
     if name == "lottery":
@@ -720,7 +575,7 @@ def _build_rule(name: object, data: Mapping[str, Any], currency: str) -> GroupRu
         return LotteryRule(size, price, winners, data.get("consolation_coupon"))
     starts_at = data.get("starts_at")
     if starts_at is None:
-        raise _rule_error("campaign.starts_at", "is required for a seckill group", None)
+        raise rule_error("campaign.starts_at", "is required for a seckill group", None)
     try:
         require_aware(starts_at, "campaign.starts_at")
     except InvalidInput as error:

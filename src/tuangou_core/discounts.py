@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, TypeVar
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from tuangou_core._validation import choice, rule_error
 from tuangou_core.campaign import Coupon, CouponKind, Funder
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money, Rate, Rounding
@@ -41,8 +42,6 @@ __all__ = [
     "TimeSlot",
     "coupon_discount",
 ]
-
-_E = TypeVar("_E", bound=enum.Enum)
 
 
 class Phase(enum.Enum):
@@ -116,20 +115,6 @@ _USES: Final = {
 _RULE_FIELDS: Final = ("amount", "percent", "threshold", "max_times", "price", "max_units")
 
 
-def _bad(field: str, message: str, value: object) -> InvalidRule:
-    return InvalidRule("invalid_rule", f"{field} {message}", field=field, value=value)
-
-
-def _enum(enum_type: type[_E], value: object, field: str) -> _E:
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except ValueError:
-        names = " | ".join(repr(m.value) for m in enum_type)
-        raise _bad(field, f"must be {names}, got {value!r}", value) from None
-
-
 def _money_or_none(value: object, field: str) -> Money | None:
     if value is None or isinstance(value, Money):
         return value
@@ -138,7 +123,7 @@ def _money_or_none(value: object, field: str) -> Money | None:
             return Money.parse(value)
         except InvalidInput as error:
             raise InvalidRule(error.code, f"{field}: {error.message}", field=field) from None
-    raise _bad(field, f"must be an amount (Money or decimal text), got {value!r}", value)
+    raise rule_error(field, f"must be an amount (Money or decimal text), got {value!r}", value)
 
 
 def _rate_or_none(value: object, field: str) -> Rate | None:
@@ -151,23 +136,23 @@ def _rate_or_none(value: object, field: str) -> Rate | None:
 
 
 def _to_kind(value: object) -> DiscountKind:
-    return _enum(DiscountKind, value, "discount.kind")
+    return choice(DiscountKind, value, "discount.kind")
 
 
 def _to_funder(value: object) -> Funder:
-    return _enum(Funder, value, "discount.funder")
+    return choice(Funder, value, "discount.funder")
 
 
 def _to_phase(value: object) -> Phase:
-    return _enum(Phase, value, "discount.phase")
+    return choice(Phase, value, "discount.phase")
 
 
 def _to_base(value: object) -> Base:
-    return _enum(Base, value, "discount.base")
+    return choice(Base, value, "discount.base")
 
 
 def _to_audience(value: object) -> Audience:
-    return _enum(Audience, value, "discount.audience")
+    return choice(Audience, value, "discount.audience")
 
 
 def _to_amount(value: object) -> Money | None:
@@ -205,17 +190,19 @@ def _to_share(value: object) -> Rate | None:
 
 def _optional_int(value: object, field: str, minimum: int) -> None:
     if value is not None and (type(value) is not int or value < minimum):
-        raise _bad(field, f"must be a whole number of at least {minimum}, got {value!r}", value)
+        raise rule_error(
+            field, f"must be a whole number of at least {minimum}, got {value!r}", value
+        )
 
 
 def _skus(value: object) -> frozenset[str] | None:
     if value is None:
         return None
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad("skus", "must be a collection of sku strings", value)
+        raise rule_error("skus", "must be a collection of sku strings", value)
     found = frozenset(value)
     if not found or not all(isinstance(s, str) and s for s in found):
-        raise _bad("skus", "must name at least one sku, each a non-empty string", value)
+        raise rule_error("skus", "must name at least one sku, each a non-empty string", value)
     return found
 
 
@@ -230,9 +217,9 @@ class TimeSlot:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, time) or value.tzinfo is not None:
-                raise _bad(f"slot.{name}", "must be a wall-clock time without zone", value)
+                raise rule_error(f"slot.{name}", "must be a wall-clock time without zone", value)
         if self.start >= self.end:
-            raise _bad("slot", f"must start before it ends ({self.start}–{self.end})", None)
+            raise rule_error("slot", f"must start before it ends ({self.start}–{self.end})", None)
 
     def contains(self, at: datetime, tz: ZoneInfo) -> bool:
         """True when *at*, read on *tz*'s wall clock, falls inside the slot."""
@@ -305,10 +292,10 @@ class Discount:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
-            raise _bad("discount.id", "must be a non-empty string", self.id)
+            raise rule_error("discount.id", "must be a non-empty string", self.id)
         where = f"discounts[{self.id}]"
         if self.phase not in _ALLOWED_PHASES[self.kind]:
-            raise _bad(
+            raise rule_error(
                 f"{where}.phase",
                 f"cannot be {self.phase.value!r} for a {self.kind.value} discount",
                 self.phase.value,
@@ -316,17 +303,17 @@ class Discount:
         uses = _USES[self.kind]
         for name in _RULE_FIELDS:
             if name not in uses and getattr(self, name) is not None:
-                raise _bad(f"{where}.{name}", f"does not apply to {self.kind.value}", name)
+                raise rule_error(f"{where}.{name}", f"does not apply to {self.kind.value}", name)
         if self.points_per_unit is not None and self.kind is not DiscountKind.POINTS:
-            raise _bad(f"{where}.points_per_unit", "applies only to points", None)
+            raise rule_error(f"{where}.points_per_unit", "applies only to points", None)
         if self.repeat and self.kind is not DiscountKind.THRESHOLD:
-            raise _bad(f"{where}.repeat", "applies only to a threshold (每满) discount", True)
+            raise rule_error(f"{where}.repeat", "applies only to a threshold (每满) discount", True)
         if not isinstance(self.stack_class, str) or not self.stack_class:
-            raise _bad(f"{where}.stack_class", "must be a non-empty string", self.stack_class)
+            raise rule_error(f"{where}.stack_class", "must be a non-empty string", self.stack_class)
         if type(self.priority) is not int:
-            raise _bad(f"{where}.priority", "must be a whole number", self.priority)
+            raise rule_error(f"{where}.priority", "must be a whole number", self.priority)
         if not isinstance(self.label, str):
-            raise _bad(f"{where}.label", "must be text", self.label)
+            raise rule_error(f"{where}.label", "must be text", self.label)
         self._check_kind(where)
         self._check_limits(where)
         object.__setattr__(self, "_text", self._describe())
@@ -335,36 +322,36 @@ class Discount:
         kind = self.kind
         needs_amount = kind in (DiscountKind.AMOUNT_OFF, DiscountKind.THRESHOLD)
         if needs_amount and self.amount is None:
-            raise _bad(f"{where}.amount", "is required", None)
+            raise rule_error(f"{where}.amount", "is required", None)
         if self.amount is not None and self.amount.minor <= 0:
-            raise _bad(f"{where}.amount", "must be a positive amount", str(self.amount))
+            raise rule_error(f"{where}.amount", "must be a positive amount", str(self.amount))
         percent = self.percent
         if kind in (DiscountKind.PERCENT_OFF, DiscountKind.POINTS) and (
             percent is None or not 0 < percent.value <= 1
         ):
-            raise _bad(f"{where}.percent", "must be above 0 and at most 100%", self.percent)
+            raise rule_error(f"{where}.percent", "must be above 0 and at most 100%", self.percent)
         if kind is DiscountKind.THRESHOLD:
             if self.threshold is None or self.threshold.minor < 0:
-                raise _bad(f"{where}.threshold", "must be an amount of zero or more", None)
+                raise rule_error(f"{where}.threshold", "must be an amount of zero or more", None)
             if self.repeat and self.threshold.minor == 0:
-                raise _bad(f"{where}.threshold", "must be positive to repeat (每满)", "0")
+                raise rule_error(f"{where}.threshold", "must be positive to repeat (每满)", "0")
             if self.max_times is not None and not self.repeat:
-                raise _bad(f"{where}.max_times", "applies only with repeat", self.max_times)
+                raise rule_error(f"{where}.max_times", "applies only with repeat", self.max_times)
             _optional_int(self.max_times, f"{where}.max_times", 1)
         if kind is DiscountKind.FREE_SHIPPING and self.threshold and self.threshold.minor < 0:
-            raise _bad(f"{where}.threshold", "must be an amount of zero or more", None)
+            raise rule_error(f"{where}.threshold", "must be an amount of zero or more", None)
         if kind is DiscountKind.UNIT_PRICE:
             if self.price is None or self.price.minor < 0:
-                raise _bad(f"{where}.price", "must be an amount of zero or more", self.price)
+                raise rule_error(f"{where}.price", "must be an amount of zero or more", self.price)
             _optional_int(self.max_units, f"{where}.max_units", 1)
         if kind is DiscountKind.POINTS:
             _optional_int(self.points_per_unit, f"{where}.points_per_unit", 1)
             if self.points_per_unit is None:
-                raise _bad(f"{where}.points_per_unit", "is required", None)
+                raise rule_error(f"{where}.points_per_unit", "is required", None)
 
     def _check_limits(self, where: str) -> None:
         if self.cap is not None and self.cap.minor <= 0:
-            raise _bad(f"{where}.cap", "must be a positive amount", str(self.cap))
+            raise rule_error(f"{where}.cap", "must be a positive amount", str(self.cap))
         _optional_int(self.min_stock, f"{where}.min_stock", 0)
         _optional_int(self.max_stock, f"{where}.max_stock", 0)
         if (
@@ -372,14 +359,14 @@ class Discount:
             and self.max_stock is not None
             and self.min_stock > self.max_stock
         ):
-            raise _bad(f"{where}.min_stock", "must not exceed max_stock", self.min_stock)
+            raise rule_error(f"{where}.min_stock", "must not exceed max_stock", self.min_stock)
         if self.slot is not None and not isinstance(self.slot, TimeSlot):
-            raise _bad(f"{where}.slot", "must be a TimeSlot", self.slot)
+            raise rule_error(f"{where}.slot", "must be a TimeSlot", self.slot)
         currencies = {
             m.currency for m in (self.amount, self.threshold, self.price, self.cap) if m is not None
         }
         if len(currencies) > 1:
-            raise _bad(where, f"mixes currencies {sorted(currencies)}", sorted(currencies))
+            raise rule_error(where, f"mixes currencies {sorted(currencies)}", sorted(currencies))
 
     @property
     def currency(self) -> str | None:
@@ -460,12 +447,12 @@ def coupon_discount(coupon: Coupon) -> Discount:
 
 def _class_pairs(value: object) -> frozenset[frozenset[str]]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad("policy.exclusive", "must be a collection of class pairs", value)
+        raise rule_error("policy.exclusive", "must be a collection of class pairs", value)
     pairs = []
     for pair in value:
         items = frozenset(pair) if not isinstance(pair, str) else frozenset()
         if len(items) != 2 or not all(isinstance(c, str) and c for c in items):
-            raise _bad(
+            raise rule_error(
                 "policy.exclusive", f"each entry must be two class names, got {pair!r}", pair
             )
         pairs.append(items)
@@ -474,19 +461,19 @@ def _class_pairs(value: object) -> frozenset[frozenset[str]]:
 
 def _class_names(value: object) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad("policy.best_of", "must be a collection of class names", value)
+        raise rule_error("policy.best_of", "must be a collection of class names", value)
     names = frozenset(value)
     if not all(isinstance(c, str) and c for c in names):
-        raise _bad("policy.best_of", "must hold non-empty class names", value)
+        raise rule_error("policy.best_of", "must hold non-empty class names", value)
     return names
 
 
 def _phases(value: object) -> tuple[Phase, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad("policy.phases", "must list the phases in order", value)
-    phases = tuple(_enum(Phase, p, "policy.phases") for p in value)
+        raise rule_error("policy.phases", "must list the phases in order", value)
+    phases = tuple(choice(Phase, p, "policy.phases") for p in value)
     if sorted(p.value for p in phases) != sorted(p.value for p in Phase):
-        raise _bad(
+        raise rule_error(
             "policy.phases",
             "must list item, order, points and shipping, each once",
             [p.value for p in phases],
@@ -525,9 +512,9 @@ class StackingPolicy:
     def __attrs_post_init__(self) -> None:
         share = self.max_discount_share
         if share is not None and not 0 <= share.value <= 1:
-            raise _bad("policy.max_discount_share", "must be between 0 and 100%", str(share))
+            raise rule_error("policy.max_discount_share", "must be between 0 and 100%", str(share))
         if not isinstance(self.allow_free, bool):
-            raise _bad("policy.allow_free", "must be true or false", self.allow_free)
+            raise rule_error("policy.allow_free", "must be true or false", self.allow_free)
 
     def excludes(self, first: str, second: str) -> bool:
         """True when classes *first* and *second* do not combine."""

@@ -25,6 +25,7 @@ import attrs
 
 from tuangou_core import campaign as _campaign
 from tuangou_core import commission as _commission
+from tuangou_core import coupons as _coupons
 from tuangou_core import events as _events
 from tuangou_core import pricing as _pricing
 from tuangou_core import statement as _statement
@@ -44,7 +45,7 @@ class SerializationError(InvalidInput):
 
 def _registry() -> dict[str, type]:
     found: dict[str, type] = {}
-    for module in (_campaign, _events, _pricing, _commission, _statement):
+    for module in (_campaign, _coupons, _events, _pricing, _commission, _statement):
         for name in dir(module):
             value = getattr(module, name)
             if isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__:
