@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from tuangou_core.compliance import LintContext, lint
+from tuangou_core.ledger import Account, balances, journal, trial_balance
 from tuangou_core.metrics import report
 from tuangou_core.money import Money
 from tuangou_core.pickup import PickupPoint, pickup_day
-from tuangou_core.rewards import RewardPolicy, rewards
+from tuangou_core.rewards import RewardPolicy, points_entries, rewards
 from tuangou_core.risk import assess
 from tuangou_core.scenario import load, run
 
@@ -54,6 +55,18 @@ print()
 granted = rewards(events, RewardPolicy(care_coupon="care5"))
 print("points:", granted.points_by_member())
 print("coupons:", ", ".join(f"{c.member} {c.coupon} ({c.reason})" for c in granted.coupons))
+# The points are a promise to members, paid for by the merchant: book them at one fen a point
+# (100 points per yuan) into the ledger's points liability, beside the statement's journal.
+entries = journal(events, scenario.campaign) + points_entries(granted.points, Money(1))
+totals = balances(entries)
+print(
+    "points liability:",
+    totals[Account.POINTS_LIABILITY],
+    "merchant payable:",
+    totals[Account.MERCHANT_PAYABLE],
+    "balanced:",
+    trial_balance(entries).balanced,
+)
 print()
 
 # 5. Tomorrow's pickup manifest at the community leader's point (19:00–21:00 local).

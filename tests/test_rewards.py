@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
 from strategies import EventLog
 from tuangou_core.errors import TuangouError
 from tuangou_core.events import RefundReason, WinnersDrawn
+from tuangou_core.ledger import HOLDERS, Account, balances, journal, party_balances, trial_balance
 from tuangou_core.money import Money, Rate, Rounding
 from tuangou_core.rewards import (
     CouponGrant,
@@ -15,9 +19,11 @@ from tuangou_core.rewards import (
     PointsPolicy,
     RewardPolicy,
     coupon_grants,
+    points_entries,
     points_grants,
     rewards,
 )
+from tuangou_core.scenario import load, run
 
 
 def test_empty_log_grants_nothing() -> None:
@@ -144,3 +150,58 @@ def test_grant_data_is_json_safe() -> None:
     at = EventLog.at(0)
     assert PointsGrant("g1", "a", 70, "earned", 3, at).to_data()["at"] == at.isoformat()
     assert CouponGrant("a", "c", "care", "g1", (1,), at).to_data()["events"] == [1]
+
+
+EXAMPLES = sorted(
+    p
+    for p in (Path(__file__).resolve().parent.parent / "examples").iterdir()
+    if p.suffix in (".toml", ".json") and ".expected" not in p.name
+)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_points_flow_through_the_points_liability_and_the_ledger_still_balances(
+    path: Path,
+) -> None:
+    """Journal plus points entries balance; customers' net = the holders + points liability."""
+    scenario = load(path)
+    steps, _fold = run(scenario)
+    events = [event for step in steps for event in step.events]
+    granted = rewards(events, currency=scenario.campaign.currency)
+    fen = Money(1, scenario.campaign.currency)
+    entries = journal(events, scenario.campaign) + points_entries(granted.points, fen)
+    assert trial_balance(entries, scenario.campaign.currency).balanced
+    totals = balances(entries, scenario.campaign.currency)
+    zero = Money.zero(scenario.campaign.currency)
+    held = sum((totals.get(a, zero) for a in (*HOLDERS, Account.POINTS_LIABILITY)), zero)
+    assert -totals.get(Account.CUSTOMER, zero) == held
+    by_member = party_balances(entries)
+    for member, points in granted.points_by_member().items():
+        assert by_member.get((Account.POINTS_LIABILITY, member), zero) == fen * points
+
+
+def test_points_funded_by_the_platform_come_out_of_its_revenue() -> None:
+    """With the platform funding points, platform revenue gives up their value, not the merchant."""
+    grant = PointsGrant("g1", "u1", 22, "earned", 3, datetime(2026, 3, 1, 10, tzinfo=UTC))
+    (entry,) = points_entries([grant], Money(1), funded_by=Account.PLATFORM_REVENUE)
+    assert {(p.account, p.amount) for p in entry.postings} == {
+        (Account.POINTS_LIABILITY, Money(22)),
+        (Account.PLATFORM_REVENUE, Money(-22)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "funder", "code"),
+    [
+        (Money(0), Account.MERCHANT_PAYABLE, "invalid_point_value"),
+        (Money(-1), Account.MERCHANT_PAYABLE, "invalid_point_value"),
+        (Money(1), Account.CUSTOMER, "invalid_funder"),
+    ],
+)
+def test_points_entries_refuse_a_bad_value_or_funder(
+    value: Money, funder: Account, code: str
+) -> None:
+    """A point worth nothing or less, or funded by a customer, is refused with a code."""
+    with pytest.raises(TuangouError) as caught:
+        points_entries([], value, funded_by=funder)
+    assert caught.value.code == code

@@ -45,6 +45,7 @@ from tuangou_core.events import (
     RefundReason,
     WinnersDrawn,
 )
+from tuangou_core.ledger import Account, JournalEntry, Posting
 from tuangou_core.money import Currency, Money, Rate, Rounding
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "RewardPolicy",
     "Rewards",
     "coupon_grants",
+    "points_entries",
     "points_grants",
     "rewards",
 ]
@@ -353,3 +355,60 @@ def rewards(
     log = tuple(events)
     points = () if policy.points is None else points_grants(log, policy.points, currency)
     return Rewards(points, coupon_grants(log, policy))
+
+
+def points_entries(
+    grants: Iterable[PointsGrant],
+    value_per_point: Money,
+    funded_by: Account = Account.MERCHANT_PAYABLE,
+) -> tuple[JournalEntry, ...]:
+    """Book points grants into the ledger's points liability.
+
+    Points earned are a promise to the member worth ``points × value_per_point``; whoever funds
+    them (the merchant by default) gives up that much of what it holds: ``funded_by`` is
+    credited and ``points_liability`` debited for the member (the ledger's holders carry
+    positive balances). A clawback books the reverse. Added to the entries of
+    :func:`~tuangou_core.ledger.journal`, the ledger still balances, and customers' net cash
+    equals the split's holders plus the points liability.
+
+    Args:
+        grants: the grants, e.g. ``rewards(events).points``.
+        value_per_point: what one point is worth, in whole minor units (the seeds' 100 points
+            per yuan is ``Money(1)``: one fen).
+        funded_by: the account that pays for points: merchant or platform.
+
+    Returns:
+        One balanced entry per grant with points, ids ``points.<n>`` in grant order.
+
+    Raises:
+        InvalidInput: ``invalid_point_value`` for a value that is not a positive amount,
+            ``invalid_funder`` for an account that cannot fund points.
+    """
+    if not isinstance(value_per_point, Money) or value_per_point.minor <= 0:
+        raise InvalidInput(
+            "invalid_point_value",
+            f"value_per_point must be a positive amount, got {value_per_point!r}",
+            field="value_per_point",
+        )
+    if funded_by not in (Account.MERCHANT_PAYABLE, Account.PLATFORM_REVENUE):
+        raise InvalidInput(
+            "invalid_funder",
+            f"points are funded by merchant_payable or platform_revenue, not {funded_by}",
+            field="funded_by",
+        )
+    entries: list[JournalEntry] = []
+    for grant in grants:
+        if not grant.points:
+            continue
+        value = value_per_point * grant.points
+        memo = f"{grant.points:+d} points for {grant.member} ({grant.reason})"
+        postings = (
+            Posting(Account.POINTS_LIABILITY, value, grant.member),
+            Posting(funded_by, -value),
+        )
+        entries.append(
+            JournalEntry(
+                f"points.{len(entries)}", grant.at, memo, postings, grant.group, grant.member
+            )
+        )
+    return tuple(entries)
