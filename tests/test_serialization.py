@@ -173,7 +173,6 @@ def test_statement_round_trips() -> None:
                 },
             ],
         },
-        datetimes_as_text=True,
     )
     steps, fold = run(scenario)
     statement = statement_of(steps, fold.state)

@@ -87,7 +87,7 @@ def load(path: str | Path) -> Scenario:
             data = json.loads(raw.decode("utf-8"), parse_float=_refuse_float)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise _bad("invalid_json", str(file), f"is not valid JSON: {error}") from None
-        return parse(data, datetimes_as_text=True)
+        return parse(data)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -104,12 +104,14 @@ def _refuse_float(text: str) -> Any:
     )
 
 
-def parse(data: Mapping[str, Any], *, datetimes_as_text: bool = False) -> Scenario:
+def parse(data: Mapping[str, Any]) -> Scenario:
     """Validate plain scenario data (as TOML or JSON decodes it) into a :class:`Scenario`.
+
+    Datetimes may be TOML datetimes or ISO 8601 text (JSON has no datetime type); either way
+    they must carry a UTC offset.
 
     Args:
         data: the decoded document.
-        datetimes_as_text: JSON carries datetimes as ISO 8601 strings with an offset.
 
     Raises:
         InvalidScenario: naming the key at fault.
@@ -141,10 +143,8 @@ def parse(data: Mapping[str, Any], *, datetimes_as_text: bool = False) -> Scenar
         raise _bad("missing_key", "campaign", "must be a table")
     campaign_data = dict(data["campaign"])
     _reject_floats(campaign_data, "campaign")
-    if datetimes_as_text and "starts_at" in campaign_data:
-        campaign_data["starts_at"] = _datetime(
-            campaign_data["starts_at"], "campaign.starts_at", True
-        )
+    if "starts_at" in campaign_data:
+        campaign_data["starts_at"] = _datetime(campaign_data["starts_at"], "campaign.starts_at")
     fees = data.get("fees", {})
     if not isinstance(fees, Mapping):
         raise _bad("invalid_value", "fees", "must be a table")
@@ -161,7 +161,7 @@ def parse(data: Mapping[str, Any], *, datetimes_as_text: bool = False) -> Scenar
     commands: list[Command] = []
     last: datetime | None = None
     for index, event in enumerate(events):
-        command = _command(event, index, campaign.currency, datetimes_as_text)
+        command = _command(event, index, campaign.currency)
         if last is not None and command.at < last:
             raise _bad(
                 "time_went_backwards",
@@ -294,7 +294,7 @@ _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
 }
 
 
-def _datetime(value: object, key: str, as_text: bool) -> datetime:
+def _datetime(value: object, key: str) -> datetime:
     # JSON has no datetime type; a TOML file may quote one too. Both read ISO 8601 text.
     if isinstance(value, str):
         try:
@@ -320,7 +320,7 @@ def _datetime(value: object, key: str, as_text: bool) -> datetime:
     return value
 
 
-def _command(data: object, index: int, currency: str, as_text: bool) -> Command:
+def _command(data: object, index: int, currency: str) -> Command:
     where = f"events[{index}]"
     if not isinstance(data, Mapping):
         raise _bad("invalid_value", where, "must be a table")
@@ -342,7 +342,7 @@ def _command(data: object, index: int, currency: str, as_text: bool) -> Command:
     if "at" not in data:
         raise _bad("missing_key", f"{where}.at", "is required")
     _reject_floats(data, where)
-    at = _datetime(data["at"], f"{where}.at", as_text)
+    at = _datetime(data["at"], f"{where}.at")
     return build(_Fields(data, index, currency, at))
 
 
