@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import typing
+
+import attrs
 
 import tuangou_core
 from tuangou_core.errors import TuangouError
@@ -55,3 +58,16 @@ def test_public_functions_are_documented() -> None:
         and not (getattr(tuangou_core, name).__doc__ or "").strip()
     ]
     assert undocumented == []
+
+
+def test_type_hints_of_public_values_resolve() -> None:
+    """typing.get_type_hints works on every exported attrs class (for cattrs, pydantic...)."""
+    failures = []
+    for name in tuangou_core.__all__:
+        value = getattr(tuangou_core, name)
+        if inspect.isclass(value) and attrs.has(value):
+            try:
+                typing.get_type_hints(value)
+            except NameError as error:
+                failures.append(f"{name}: {error}")
+    assert failures == []

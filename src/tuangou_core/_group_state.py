@@ -5,6 +5,7 @@ Private: import these names from :mod:`tuangou_core.group`.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -241,3 +242,11 @@ class View(Protocol):
     def holds(self) -> Sequence[tuple[datetime, int, str, str]]: ...
     @property
     def deadlines(self) -> Sequence[tuple[datetime, int, str]]: ...
+
+
+# These classes are published from tuangou_core.group, which renames their module; resolve
+# their string annotations here, where the names they use are in scope, so that
+# typing.get_type_hints (and attrs.resolve_types) keeps working on them.
+for _record in (Order, GroupState, CampaignState):
+    attrs.resolve_types(_record)
+    _record.__annotations__ = typing.get_type_hints(_record)
