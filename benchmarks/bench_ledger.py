@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from benchmarks import Benchmark
+from tuangou_core.audit import audit, reconcile
 from tuangou_core.campaign import Campaign
 from tuangou_core.events import (
     Event,
@@ -28,7 +29,7 @@ from tuangou_core.events import (
     RefundDue,
     RefundReason,
 )
-from tuangou_core.ledger import audit, balances, journal, reconcile
+from tuangou_core.ledger import balances, journal
 from tuangou_core.money import Money
 from tuangou_core.pricing import quote_member
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuangou_core.audit import audit, reconcile
 from tuangou_core.campaign import Campaign
 from tuangou_core.commission import split_order
 from tuangou_core.errors import InvalidInput, TuangouError
@@ -41,11 +42,9 @@ from tuangou_core.ledger import (
     Account,
     JournalEntry,
     Posting,
-    audit,
     balances,
     journal,
     party_balances,
-    reconcile,
     trial_balance,
 )
 from tuangou_core.money import Money

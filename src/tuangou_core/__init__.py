@@ -6,6 +6,7 @@ need them (e.g. every event class in :mod:`tuangou_core.events`).
 
 from __future__ import annotations
 
+from tuangou_core.audit import audit, reconcile
 from tuangou_core.campaign import (
     Campaign,
     ChargeMode,
@@ -75,10 +76,8 @@ from tuangou_core.group import (
 from tuangou_core.ledger import (
     Account,
     JournalEntry,
-    audit,
     balances,
     journal,
-    reconcile,
     trial_balance,
 )
 from tuangou_core.lottery import (
