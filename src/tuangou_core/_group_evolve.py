@@ -296,7 +296,7 @@ def _on_formed(draft: Draft, event: GroupFormed) -> None:
         for member, order in orders.items():
             if order.status is OrderStatus.AWAITING_GROUP:
                 orders[member] = draft.edit(order, status=OrderStatus.AWAITING_SHIPMENT)
-    draft.owned_groups()[group.id] = draft.edit(
+    draft.put_group(
         group,
         orders=orders,
         status=GroupStatus.FORMED,
@@ -313,7 +313,7 @@ def _on_repriced(draft: Draft, event: OrderRepriced) -> None:
 
 def _on_failed(draft: Draft, event: GroupFailed) -> None:
     group = draft.groups[event.group]
-    draft.owned_groups()[group.id] = draft.edit(group, status=GroupStatus.FAILED)
+    draft.put_group(group, status=GroupStatus.FAILED)
 
 
 def _on_drawn(draft: Draft, event: WinnersDrawn) -> None:
@@ -321,9 +321,7 @@ def _on_drawn(draft: Draft, event: WinnersDrawn) -> None:
     orders = draft._own(group.orders)
     for member in event.winners:
         orders[member] = draft.edit(orders[member], status=OrderStatus.AWAITING_SHIPMENT)
-    draft.owned_groups()[group.id] = draft.edit(
-        group, orders=orders, winners=event.winners, drawn=True
-    )
+    draft.put_group(group, orders=orders, winners=event.winners, drawn=True)
 
 
 def _on_shipped(draft: Draft, event: OrderShipped) -> None:

@@ -21,7 +21,7 @@ from tuangou_core.ledger import balances, journal, trial_balance
 from tuangou_core.money import Money
 from tuangou_core.scenario import SCHEMA, ReplayStep, Scenario, run
 
-__all__ = ["GroupLine", "OrderLine", "Statement", "settle", "statement_of", "table"]
+__all__ = ["GroupLine", "OrderLine", "Statement", "settle", "statement_of"]
 
 
 @attrs.frozen
@@ -156,7 +156,7 @@ class Statement:
         """The statement as tables for a person."""
         lines = [f"Statement for campaign {self.campaign} ({self.currency})", ""]
         lines += ["Groups"]
-        lines += table(
+        lines += text_table(
             ("group", "status", "members", "virtual", "unit price", "winners"),
             [
                 (g.id, g.status.value, g.members, g.virtual, g.unit_price, " ".join(g.winners))
@@ -180,14 +180,14 @@ class Statement:
                         "",
                     )
                 )
-        lines += table(
+        lines += text_table(
             ("group", "member", "status", "due", "paid", "refunded", "net"),
             rows,
             right={3, 4, 5, 6},
         )
         lines += ["", "Rejected events"]
         if self.rejected:
-            lines += table(
+            lines += text_table(
                 ("event", "code", "why"),
                 [(r.event, r.code, r.message) for r in self.rejected],
                 right={0},
@@ -195,11 +195,11 @@ class Statement:
         else:
             lines += ["  none"]
         lines += ["", "Totals"]
-        lines += table(
+        lines += text_table(
             ("paid", "refunded", "net"), [(self.paid, self.refunded, self.net)], right={0, 1, 2}
         )
         lines += ["", "Split of the net (分账)"]
-        lines += table(
+        lines += text_table(
             ("payment fee", "platform (net of subsidy)", "leader", "merchant", "subsidy paid"),
             [
                 (
@@ -219,7 +219,7 @@ class Statement:
         ]
         verdict = "balanced" if self.ledger_balanced else "NOT BALANCED"
         lines += ["", f"Ledger: {verdict}, {self.ledger_entries} entries"]
-        lines += table(
+        lines += text_table(
             ("account", "balance"),
             [(name, amount) for name, amount in sorted(self.balances.items())],
             right={1},
@@ -237,15 +237,6 @@ class Statement:
         return html_table(
             ("group", "member", "status", "due", "paid", "refunded", "net"), rows, caption
         )
-
-
-def table(
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    right: set[int] | frozenset[int] = frozenset(),
-) -> list[str]:
-    """Format rows as an aligned text table, two spaces in, columns in *right* aligned right."""
-    return text_table(header, rows, right)
 
 
 def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ...]) -> OrderLine:
