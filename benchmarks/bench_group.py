@@ -21,10 +21,9 @@ from zoneinfo import ZoneInfo
 
 from benchmarks import Benchmark
 from tuangou_core.campaign import Campaign, FixedRule
-from tuangou_core.events import Command, Event, Join, Open, Pay
-from tuangou_core.group import Fold, replay
+from tuangou_core.group import Command, Event, Fold, Join, Open, Pay, replay
 from tuangou_core.money import Money
-from tuangou_core.windows import Duration
+from tuangou_core.timing import Duration
 
 _START = datetime(2026, 3, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 _PRICE = Money(7000)

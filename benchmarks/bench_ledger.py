@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from benchmarks import Benchmark
-from tuangou_core.audit import audit, reconcile
 from tuangou_core.campaign import Campaign
-from tuangou_core.events import (
+from tuangou_core.group import (
     Event,
     GroupFailed,
     GroupFormed,
@@ -27,11 +26,11 @@ from tuangou_core.events import (
     OrderShipped,
     PaymentReceived,
     RefundDue,
-    RefundReason,
 )
-from tuangou_core.ledger import balances, journal
 from tuangou_core.money import Money
 from tuangou_core.pricing import quote_member
+from tuangou_core.refunds import RefundReason
+from tuangou_core.settlement import audit, balances, journal, reconcile
 
 EVENTS = 100_000
 _AT = datetime(2026, 3, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from benchmarks import Benchmark
 from tuangou_core.campaign import Campaign, FixedRule
-from tuangou_core.events import (
+from tuangou_core.group import (
     Event,
     GroupFailed,
     GroupFormed,
@@ -16,14 +16,19 @@ from tuangou_core.events import (
     OrderShipped,
     PaymentReceived,
     RefundDue,
-    RefundReason,
 )
-from tuangou_core.metrics import report
 from tuangou_core.money import Money
-from tuangou_core.pickup import PickupPoint, pickup_day
+from tuangou_core.operations import (
+    InvitePolicy,
+    PickupPoint,
+    RewardPolicy,
+    assess,
+    pickup_day,
+    rewards,
+)
 from tuangou_core.pricing import quote_member
-from tuangou_core.rewards import InvitePolicy, RewardPolicy, rewards
-from tuangou_core.risk import assess
+from tuangou_core.refunds import RefundReason
+from tuangou_core.reporting import report
 
 _GROUPS = 2_000
 _SIZE = 5

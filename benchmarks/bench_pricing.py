@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from benchmarks import Benchmark
 from tuangou_core.campaign import Campaign
-from tuangou_core.discounts import Context, Discount, StackingPolicy
 from tuangou_core.money import Money
-from tuangou_core.pricing import Line, Quote, quote, quote_member
+from tuangou_core.pricing import Context, Discount, Line, Quote, StackingPolicy, quote, quote_member
 
 _CAMPAIGN = Campaign.build(
     {"id": "bench", "list_price": "100.00", "rule": "fixed", "size": 5, "price": "70.00"},

@@ -11,8 +11,19 @@ from zoneinfo import ZoneInfo
 
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import Rejected
-from tuangou_core.events import Command, Event, Join, Open, Pay, Tick
-from tuangou_core.group import CampaignState, decide, evolve, initial_state, replay
+from tuangou_core.group import (
+    CampaignState,
+    Command,
+    Event,
+    Join,
+    Open,
+    Pay,
+    Tick,
+    decide,
+    evolve,
+    initial_state,
+    replay,
+)
 from tuangou_core.money import Money
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -9,19 +9,26 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tuangou_core.compliance import LintContext, lint
-from tuangou_core.ledger import Account, balances, journal, trial_balance
-from tuangou_core.metrics import report
+from tuangou_core.group import run
+from tuangou_core.interchange import load
 from tuangou_core.money import Money
-from tuangou_core.pickup import PickupPoint, pickup_day
-from tuangou_core.rewards import RewardPolicy, points_entries, rewards
-from tuangou_core.risk import assess
-from tuangou_core.scenario import load, run
+from tuangou_core.operations import (
+    LintContext,
+    PickupPoint,
+    RewardPolicy,
+    assess,
+    lint,
+    pickup_day,
+    points_entries,
+    rewards,
+)
+from tuangou_core.reporting import report
+from tuangou_core.settlement import Account, balances, journal, trial_balance
 
 HERE = Path(__file__).resolve().parent
 
 scenario = load(HERE / "milk_tea_shanghai.toml")
-steps, _fold = run(scenario)
+steps, _fold = run(scenario.campaign, scenario.commands)
 events = [event for step in steps for event in step.events]
 
 # 1. How did the campaign do? (成团率, time to form, funnel, GMV)

@@ -6,9 +6,8 @@ Run it with ``.venv/bin/python examples/notebook_quote.py``.
 from __future__ import annotations
 
 from tuangou_core.campaign import Campaign, Funder
-from tuangou_core.discounts import Context
 from tuangou_core.money import Money
-from tuangou_core.pricing import Line, quote, quote_member
+from tuangou_core.pricing import Context, Line, quote, quote_member
 
 # The hotpot set of examples/new_customer_platform_coupon.toml: 3人团 at 48.00, list 68.00,
 # a platform-funded new-customer coupon and the shop's own 5% coupon.

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tuangou_core.scenario import load
-from tuangou_core.statement import settle
+from tuangou_core.interchange import load, settle
 
 HERE = Path(__file__).resolve().parent
 

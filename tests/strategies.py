@@ -6,17 +6,38 @@ of the library (money, windows, campaign, pricing, ...).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from tuangou_core.campaign import Funder
-from tuangou_core.discounts import Base, Discount, DiscountKind, Phase, StackingPolicy
+import tuangou_core.campaign as _c
+from tuangou_core.campaign import Campaign, Coupon, CouponKind, FixedRule, Funder
+from tuangou_core.group import (
+    Event,
+    GroupFailed,
+    GroupFormed,
+    GroupOpened,
+    MemberJoined,
+    OrderCompleted,
+    OrderPaid,
+    OrderShipped,
+    PaymentReceived,
+    RefundDue,
+)
 from tuangou_core.money import MAX_MINOR, Currency, Money, Rate, Rounding
-from tuangou_core.pricing import Line
-from tuangou_core.windows import Duration
+from tuangou_core.pricing import (
+    Base,
+    Discount,
+    DiscountKind,
+    Line,
+    Phase,
+    StackingPolicy,
+    quote_member,
+)
+from tuangou_core.refunds import RefundReason
+from tuangou_core.timing import Duration
 
 Weight = int | Decimal | Fraction
 
@@ -210,23 +231,6 @@ def stacking_policies() -> st.SearchStrategy[StackingPolicy]:
 # -- metrics, compliance, risk, rewards, pickup (issue 7) ------------------------------------
 # Event logs built by hand from the event classes, for the tests of the issue-7 modules.
 
-from datetime import timezone  # noqa: E402
-
-from tuangou_core.campaign import Campaign, Coupon, CouponKind, FixedRule  # noqa: E402
-from tuangou_core.events import (  # noqa: E402
-    Event,
-    GroupFailed,
-    GroupFormed,
-    GroupOpened,
-    MemberJoined,
-    OrderCompleted,
-    OrderPaid,
-    OrderShipped,
-    PaymentReceived,
-    RefundDue,
-    RefundReason,
-)
-from tuangou_core.pricing import quote_member  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 LOG_START = datetime(2026, 3, 1, 10, 0, tzinfo=CST)
@@ -377,7 +381,6 @@ def event_logs(max_groups: int = 6) -> st.SearchStrategy[list[Event]]:
 # Every campaign opens in Shanghai time with a short window (PT2H) and the default payment
 # timeout (PT15M), so random streams of small time steps reach holds and deadlines often.
 
-import tuangou_core.campaign as _c  # noqa: E402
 
 GROUP_START = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 

@@ -7,6 +7,7 @@ which mistake produces which code, and that no partial statement reaches stdout.
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,11 @@ def test_a_bug_still_prints_one_line(
     assert captured.out == ""
     assert captured.err.count("\n") == 1
     assert captured.err.startswith("error: internal_error: KeyError: ")
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`tuangou --version` prints the version pyproject.toml gives, and exits 0."""
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out == f"tuangou {version('tuangou_core')}\n"

@@ -10,11 +10,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuangou_core.errors import Conflict, InvalidInput, InvalidRule, Rejected, TuangouError
+from tuangou_core.errors import (
+    Conflict,
+    ErrorCode,
+    InternalError,
+    InvalidInput,
+    InvalidRule,
+    Rejected,
+    TuangouError,
+)
 
-KINDS = [TuangouError, InvalidInput, InvalidRule, Rejected, Conflict]
+KINDS = [TuangouError, InvalidInput, InvalidRule, Rejected, Conflict, InternalError]
+CALLER_KINDS = [InvalidInput, InvalidRule, Rejected, Conflict]
 
-codes = st.from_regex(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", fullmatch=True)
+codes = st.sampled_from(ErrorCode)
 field_names = st.from_regex(r"[a-z][a-z_]{0,11}", fullmatch=True).filter(
     lambda name: name not in {"code", "message"}
 )
@@ -24,12 +33,65 @@ field_values = st.one_of(
 fields = st.dictionaries(field_names, field_values, max_size=4)
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
-def test_every_error_is_a_tuangou_error_and_a_value_error(kind: type[TuangouError]) -> None:
-    """Catching TuangouError, or ValueError, catches every error the library raises."""
-    error = kind("some_code", "a message")
+@pytest.mark.parametrize("kind", CALLER_KINDS, ids=lambda kind: kind.__name__)
+def test_every_caller_error_is_a_tuangou_error_and_a_value_error(
+    kind: type[TuangouError],
+) -> None:
+    """Catching TuangouError, or ValueError, catches every error a caller's input causes."""
+    error = kind("invalid_amount", "a message")
     assert isinstance(error, TuangouError)
     assert isinstance(error, ValueError)
+
+
+def test_an_internal_error_is_a_tuangou_error_but_not_a_value_error() -> None:
+    """A bug is a TuangouError and a RuntimeError, never listed as a refused command."""
+    error = InternalError("invariant_violated", "broken")
+    assert isinstance(error, TuangouError)
+    assert isinstance(error, RuntimeError)
+    assert not isinstance(error, ValueError)
+    assert not isinstance(error, Rejected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        (InvalidInput, 422),
+        (InvalidRule, 422),
+        (Rejected, 409),
+        (Conflict, 409),
+        (InternalError, 500),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_each_class_states_its_http_status(kind: type[TuangouError], status: int) -> None:
+    """A backend maps the class to a response without reading the message."""
+    assert kind.http_status == status
+
+
+def test_the_code_is_an_error_code_that_compares_as_its_text() -> None:
+    """error.code is an ErrorCode member, equal to (and printed as) its snake_case text."""
+    error = Rejected("group_full", "full")
+    text: str = error.code
+    assert error.code is ErrorCode.GROUP_FULL
+    assert text == "group_full"
+    assert f"{error.code}" == "group_full"
+
+
+def test_a_code_that_is_not_an_error_code_is_a_bug() -> None:
+    """An unknown code is refused as an InternalError naming it, never a raw ValueError."""
+    with pytest.raises(InternalError) as caught:
+        Rejected("no_such_code", "x")
+    assert caught.value.code == "unknown_error_code"
+    assert caught.value.value == "no_such_code"
+
+
+def test_every_error_code_says_which_class_raises_it_and_when() -> None:
+    """Each member carries its family (an error class) and a meaning for the docs."""
+    classes = {kind.__name__ for kind in KINDS} | {"InvalidScenario", "SerializationError"}
+    for code in ErrorCode:
+        assert code.family in classes, code
+        assert code.meaning.strip(), code
+        assert code.value == code.name.lower()
 
 
 def test_the_hierarchy_maps_to_responses() -> None:
@@ -42,7 +104,8 @@ def test_the_hierarchy_maps_to_responses() -> None:
 @pytest.mark.parametrize(
     ("kind", "code"),
     [
-        (TuangouError, "tuangou_error"),
+        (TuangouError, "internal_error"),
+        (InternalError, "internal_error"),
         (InvalidInput, "invalid_input"),
         (InvalidRule, "invalid_rule"),
         (Rejected, "rejected"),

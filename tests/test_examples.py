@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from tuangou_core.cli import main
-from tuangou_core.ledger import Account
+from tuangou_core.interchange import load, settle
 from tuangou_core.money import Money
-from tuangou_core.scenario import load
-from tuangou_core.statement import settle
+from tuangou_core.settlement import Account
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCENARIOS = sorted(

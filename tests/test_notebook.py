@@ -6,8 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tuangou_core.campaign import Campaign
-from tuangou_core.events import Join, Open, Pay
-from tuangou_core.group import CampaignState, Fold
+from tuangou_core.group import CampaignState, Fold, Join, Open, Pay
 from tuangou_core.money import Money
 from tuangou_core.pricing import quote_member
 

@@ -1,15 +1,33 @@
 """Write docs/api.md, the API reference, from the docstrings of the public names.
 
 Run ``python -m tools.apidoc > docs/api.md`` from the repository root; the test suite checks
-that the committed file is what this prints.
+that the committed file is what this prints. One section per stage, in the order imports flow
+(each subpackage's ``__all__``); the names the package root re-exports are marked.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import sys
+import types
+import typing
 
 import tuangou_core
+
+STAGES = (
+    "errors",
+    "money",
+    "timing",
+    "campaign",
+    "pricing",
+    "refunds",
+    "group",
+    "settlement",
+    "reporting",
+    "operations",
+    "interchange",
+)
 
 
 class _Stable:
@@ -37,34 +55,38 @@ def _signature(value: object, name: str) -> str:
     return f"{name}{signature.replace(parameters=parameters)}"
 
 
+def _heading(name: str, value: object) -> tuple[str, str]:
+    if isinstance(value, types.UnionType) or typing.get_origin(value) is typing.Union:
+        members = " | ".join(getattr(m, "__name__", repr(m)) for m in typing.get_args(value))
+        return f"{name} = {members}", ""
+    if inspect.isclass(value) or callable(value):
+        return _signature(value, name), inspect.getdoc(value) or ""
+    return f"{name} = {value!r}", ""
+
+
+def _summary(module: types.ModuleType) -> str:
+    doc = inspect.getdoc(module) or ""
+    return doc.split("\n\n", 1)[0]
+
+
 def reference() -> str:
-    """The API reference as Markdown: one section per module, one entry per public name."""
-    by_module: dict[str, list[str]] = {}
-    for name in tuangou_core.__all__:
-        value = getattr(tuangou_core, name)
-        module = getattr(value, "__module__", None) or "tuangou_core"
-        if not module.startswith("tuangou_core"):
-            module = "tuangou_core"
-        by_module.setdefault(module, []).append(name)
+    """The API reference as Markdown: one section per stage, one entry per public name."""
+    root = set(tuangou_core.__all__)
     lines = [
         "# API reference",
         "",
         "Generated from the docstrings by `python -m tools.apidoc`; do not edit by hand.",
-        "Every name here is importable from `tuangou_core`; each module's own `__all__` lists",
-        "more (for example every event class in `tuangou_core.events`).",
+        "One section per stage, in the order imports flow; each lists its subpackage's",
+        "`__all__`. Names marked *(root)* are importable from `tuangou_core` too.",
         "",
     ]
-    for module in sorted(by_module):
-        lines += [f"## `{module}`", ""]
-        for name in by_module[module]:
-            value = getattr(tuangou_core, name)
-            if inspect.isclass(value) or callable(value):
-                heading = _signature(value, name)
-                doc = inspect.getdoc(value) or ""
-            else:
-                heading = f"{name} = {value!r}"
-                doc = ""
-            lines += [f"### `{heading}`", ""]
+    for stage in STAGES:
+        module = importlib.import_module(f"tuangou_core.{stage}")
+        lines += [f"## `tuangou_core.{stage}`", "", _summary(module), ""]
+        for name in module.__all__:
+            heading, doc = _heading(name, getattr(module, name))
+            mark = " *(root)*" if name in root else ""
+            lines += [f"### `{heading}`{mark}", ""]
             if doc:
                 lines += [doc, ""]
     return "\n".join(lines).rstrip() + "\n"

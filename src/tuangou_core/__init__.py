@@ -1,246 +1,108 @@
 """tuangou_core: the money and group rules of group buying (拼团 / 团购).
 
-The names below are the public API; every module's own ``__all__`` lists more for those who
-need them (e.g. every event class in :mod:`tuangou_core.events`).
+The package is built in stages, each a subpackage whose ``__init__`` is its public face;
+imports run one way, down this list:
+
+- :mod:`~tuangou_core.errors` and :mod:`~tuangou_core.money`: the ground floor.
+- :mod:`~tuangou_core.timing`: durations, merchant calendars, deadlines.
+- :mod:`~tuangou_core.campaign`: rules, fees, coupons, building from plain data.
+- :mod:`~tuangou_core.pricing`: discounts, stacking policy, the engine, quote and explain.
+- :mod:`~tuangou_core.refunds`: paid orders, refund requests and the one planner.
+- :mod:`~tuangou_core.group`: commands, events, state, decide/evolve/fold, lottery.
+- :mod:`~tuangou_core.settlement`: commission split, ledger, audit.
+- :mod:`~tuangou_core.reporting`: statement, metrics, the audit trail.
+- :mod:`~tuangou_core.operations`: compliance, risk, rewards, pickup.
+- :mod:`~tuangou_core.interchange`: scenario files, JSON data.
+
+The names below are what most users need; every subpackage's ``__all__`` lists the rest.
 """
 
 from __future__ import annotations
 
-from tuangou_core.audit import audit, reconcile
-from tuangou_core.campaign import (
-    Campaign,
-    ChargeMode,
-    Expiry,
-    FeeSchedule,
-    FixedRule,
-    LotteryRule,
-    Overflow,
-    SeckillRule,
-    Tier,
-    TieredRule,
-)
-from tuangou_core.commission import (
-    Split,
-    clawback,
-    split_order,
-)
-from tuangou_core.compliance import (
-    Finding,
-    LintContext,
-    Severity,
-    lint,
-)
-from tuangou_core.coupons import Coupon, CouponKind, Funder
-from tuangou_core.discounts import (
-    Context,
-    Discount,
-    DiscountKind,
-    Phase,
-    StackingPolicy,
-)
+from tuangou_core._version import VERSION
+from tuangou_core.campaign import Campaign, Coupon, FeeSchedule
 from tuangou_core.errors import (
     Conflict,
+    ErrorCode,
+    InternalError,
     InvalidInput,
     InvalidRule,
     Rejected,
     TuangouError,
 )
-from tuangou_core.events import (
+from tuangou_core.group import (
+    CampaignState,
     Cancel,
     Command,
     Complete,
     Draw,
     Event,
-    GroupStatus,
+    Fold,
     Join,
     Open,
-    OrderStatus,
     Pay,
-    RefundReason,
     RequestRefund,
     Ship,
     Tick,
-)
-from tuangou_core.group import (
-    CampaignState,
-    Fold,
-    GroupState,
-    InvariantViolation,
-    Order,
     check_invariants,
     decide,
     evolve,
     initial_state,
     replay,
 )
-from tuangou_core.ledger import (
-    Account,
-    JournalEntry,
-    balances,
-    journal,
-    trial_balance,
-)
-from tuangou_core.lottery import (
-    draw_order,
-)
-from tuangou_core.metrics import (
-    Metrics,
-    report,
-)
-from tuangou_core.money import (
-    MAX_MINOR,
-    Currency,
-    Money,
-    Rate,
-    Rounding,
-    allocate,
-    split,
-)
-from tuangou_core.pickup import (
-    PickupPoint,
-    PickupSchedule,
-    pickup_day,
-)
-from tuangou_core.pricing import (
-    Line,
-    Quote,
-    quote,
-    quote_member,
-)
-from tuangou_core.refunds import (
-    PaidOrder,
-    RefundPlan,
-    RefundPolicy,
-    plan_refund,
-)
-from tuangou_core.rewards import (
-    rewards,
-)
-from tuangou_core.risk import (
-    assess,
-)
-from tuangou_core.scenario import (
-    InvalidScenario,
-    Scenario,
-    load,
-    parse,
-    run,
-)
-from tuangou_core.serialization import (
-    SerializationError,
-    from_data,
-    to_data,
-)
-from tuangou_core.statement import (
-    Statement,
-    settle,
-)
-from tuangou_core.windows import (
-    Calendar,
-    Duration,
-    deadline,
-    may_open,
-)
+from tuangou_core.interchange import Scenario, load, parse, settle
+from tuangou_core.money import Currency, Money, Rate, Rounding, allocate, split
+from tuangou_core.pricing import Context, Line, Quote, StackingPolicy, quote
+from tuangou_core.reporting import Statement
+from tuangou_core.settlement import journal, split_order
+
+__version__ = VERSION
 
 __all__ = [
-    "MAX_MINOR",
-    "Account",
-    "Calendar",
     "Campaign",
     "CampaignState",
     "Cancel",
-    "ChargeMode",
     "Command",
     "Complete",
     "Conflict",
     "Context",
     "Coupon",
-    "CouponKind",
     "Currency",
-    "Discount",
-    "DiscountKind",
     "Draw",
-    "Duration",
+    "ErrorCode",
     "Event",
-    "Expiry",
     "FeeSchedule",
-    "Finding",
-    "FixedRule",
     "Fold",
-    "Funder",
-    "GroupState",
-    "GroupStatus",
+    "InternalError",
     "InvalidInput",
     "InvalidRule",
-    "InvalidScenario",
-    "InvariantViolation",
     "Join",
-    "JournalEntry",
     "Line",
-    "LintContext",
-    "LotteryRule",
-    "Metrics",
     "Money",
     "Open",
-    "Order",
-    "OrderStatus",
-    "Overflow",
-    "PaidOrder",
     "Pay",
-    "Phase",
-    "PickupPoint",
-    "PickupSchedule",
     "Quote",
     "Rate",
-    "RefundPlan",
-    "RefundPolicy",
-    "RefundReason",
     "Rejected",
     "RequestRefund",
     "Rounding",
     "Scenario",
-    "SeckillRule",
-    "SerializationError",
-    "Severity",
     "Ship",
-    "Split",
     "StackingPolicy",
     "Statement",
     "Tick",
-    "Tier",
-    "TieredRule",
     "TuangouError",
     "allocate",
-    "assess",
-    "audit",
-    "balances",
     "check_invariants",
-    "clawback",
-    "deadline",
     "decide",
-    "draw_order",
     "evolve",
-    "from_data",
     "initial_state",
     "journal",
-    "lint",
     "load",
-    "may_open",
     "parse",
-    "pickup_day",
-    "plan_refund",
     "quote",
-    "quote_member",
-    "reconcile",
     "replay",
-    "report",
-    "rewards",
-    "run",
     "settle",
     "split",
     "split_order",
-    "to_data",
-    "trial_balance",
 ]
-
-__version__ = "0.1.0"

@@ -13,11 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from tuangou_core.compliance import lint_context, lint_output
+from tuangou_core._version import VERSION
 from tuangou_core.errors import TuangouError
-from tuangou_core.metrics import metrics_output
-from tuangou_core.scenario import load, run
-from tuangou_core.statement import explain, statement_of
+from tuangou_core.group import run
+from tuangou_core.interchange import load
+from tuangou_core.operations import lint_context, lint_output
+from tuangou_core.reporting import explain, metrics_output, statement_of
 
 __all__ = ["main"]
 
@@ -31,6 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tuangou", description="Replay group-buying scenarios into statements.")
+    parser.add_argument("--version", action="version", version=f"tuangou {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     settle = commands.add_parser("settle", help="print the statement of a scenario file")
     settle.add_argument("file")
@@ -48,19 +50,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settle(path: str, as_json: bool) -> str:
     scenario = load(path)
-    steps, fold = run(scenario)
+    steps, fold = run(scenario.campaign, scenario.commands)
     statement = statement_of(steps, fold.state)
     return _render(statement.text(), statement.to_data(), as_json)
 
 
 def _explain(path: str) -> str:
-    steps, _fold = run(load(path))
+    scenario = load(path)
+    steps, _fold = run(scenario.campaign, scenario.commands)
     return explain(steps)
 
 
 def _metrics(path: str, as_json: bool) -> str:
     scenario = load(path)
-    steps, _fold = run(scenario)
+    steps, _fold = run(scenario.campaign, scenario.commands)
     events = [event for step in steps for event in step.events]
     text, data = metrics_output(events, currency=scenario.campaign.currency)
     return _render(text, data, as_json)

@@ -1,46 +1,71 @@
 """The one family of errors tuangou_core raises.
 
-Every error is a :class:`TuangouError` (itself a :class:`ValueError`) with a stable
-snake_case ``code`` a backend can map to a response, a message a person can act on, and the
+Every error is a :class:`TuangouError` with a stable snake_case ``code`` (an
+:class:`ErrorCode`) a backend can map to a response, a message a person can act on, and the
 structured fields behind the message (``field``, ``value`` and whatever the raiser names).
 
-The subclasses say what kind of wrong it was:
+The subclasses say what kind of wrong it was, and each states the HTTP status a backend would
+answer with (``http_status``):
 
-- :class:`InvalidInput`: a value that cannot be what it claims (a float amount, junk text).
-  A backend maps it to 422.
+- :class:`InvalidInput` (a ``ValueError``): a value that cannot be what it claims (a float
+  amount, junk text). 422.
 - :class:`InvalidRule`: a campaign or policy that cannot be run as written. Raised when the
-  campaign is built, never when a customer pays.
-- :class:`Rejected`: a well-formed command that the rules refuse (a full group). Nothing
-  changed. A backend maps it to 409.
+  campaign is built, never when a customer pays. 422.
+- :class:`Rejected` (a ``ValueError``): a well-formed command that the rules refuse (a full
+  group). Nothing changed. 409.
 - :class:`Conflict`: a command that contradicts what already happened (the same payment id
-  with another amount). Also a :class:`Rejected`.
+  with another amount). Also a :class:`Rejected`. 409.
+- :class:`InternalError` (a ``RuntimeError``, not a ``ValueError``): the library broke its
+  own rules — a bug, never the caller's mistake, so no ``except ValueError`` treats it as a
+  refused command. 500.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-__all__ = ["Conflict", "InvalidInput", "InvalidRule", "Rejected", "TuangouError"]
+from tuangou_core._codes import ErrorCode
+
+__all__ = [
+    "Conflict",
+    "ErrorCode",
+    "InternalError",
+    "InvalidInput",
+    "InvalidRule",
+    "Rejected",
+    "TuangouError",
+]
 
 
-class TuangouError(ValueError):
+class TuangouError(Exception):
     """The root of every error the library raises.
 
     Args:
-        code: a stable snake_case identifier, e.g. ``"group_full"``.
+        code: an :class:`ErrorCode` or its string, e.g. ``"group_full"``; the class's
+            ``default_code`` when omitted.
         message: what went wrong, naming the field or value at fault.
         **fields: structured context, e.g. ``field="tier.size"``, ``value=1``.
 
     Attributes:
-        code: the stable identifier.
+        code: the :class:`ErrorCode` (a ``str``: it compares equal to its text).
         message: the human message (also ``str(error)``).
         fields: the structured context, a plain dict.
+        http_status: the status a backend would answer with, per class.
+
+    Raises:
+        InternalError: ``unknown_error_code`` for a code that is not an :class:`ErrorCode`.
     """
 
-    default_code = "tuangou_error"
+    default_code: ClassVar[str] = "internal_error"
+    http_status: ClassVar[int] = 500
 
     def __init__(self, code: str | None = None, message: str = "", **fields: Any) -> None:
-        self.code = code or self.default_code
+        try:
+            self.code = ErrorCode(code or self.default_code)
+        except ValueError:
+            raise InternalError(
+                "unknown_error_code", f"{code!r} is not an ErrorCode", value=code
+            ) from None
         self.message = message or self.code.replace("_", " ")
         self.fields = fields
         super().__init__(self.message)
@@ -54,10 +79,10 @@ class TuangouError(ValueError):
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.fields.items())
-        return f"{type(self).__name__}({self.code!r}, {self.message!r}{extra})"
+        return f"{type(self).__name__}({self.code.value!r}, {self.message!r}{extra})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.code, self.message, self.fields))
+        return (_rebuild, (type(self), self.code.value, self.message, self.fields))
 
 
 def _rebuild(
@@ -66,10 +91,11 @@ def _rebuild(
     return cls(code, message, **fields)
 
 
-class InvalidInput(TuangouError):
+class InvalidInput(TuangouError, ValueError):
     """A value that is not what it must be: a float amount, junk text, a naive datetime."""
 
     default_code = "invalid_input"
+    http_status = 422
 
 
 class InvalidRule(InvalidInput):
@@ -78,13 +104,21 @@ class InvalidRule(InvalidInput):
     default_code = "invalid_rule"
 
 
-class Rejected(TuangouError):
+class Rejected(TuangouError, ValueError):
     """A command that the rules refuse; nothing changed."""
 
     default_code = "rejected"
+    http_status = 409
 
 
 class Conflict(Rejected):
     """A command that contradicts a fact already recorded (e.g. a reused payment id)."""
 
     default_code = "conflict"
+
+
+class InternalError(TuangouError, RuntimeError):
+    """The library broke one of its own rules: a bug to report, never the caller's mistake."""
+
+    default_code = "internal_error"
+    http_status = 500

@@ -1,0 +1,59 @@
+"""Text for people: the display width of a string, aligned text tables, HTML tables.
+
+One place for all three, so a quote, a group state, a split and a statement align alike. A
+terminal shows East Asian wide and full-width characters (张三丰, ￥) two columns wide, so
+padding counts columns, not characters: ``len()`` would misalign every row that names a
+member in Chinese.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Collection, Sequence
+
+__all__ = ["display_width", "html_table", "pad", "text_table"]
+
+
+def display_width(text: str) -> int:
+    """The columns *text* takes in a terminal: wide (W) and full-width (F) characters take
+    two, combining marks none, every other character one."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """*text* padded with spaces to *width* display columns, on the left when *right*."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def text_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    right: Collection[int] = (),
+) -> list[str]:
+    """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+    out = []
+    for row in cells:
+        parts = [
+            pad(c, w, right=i in right) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        out.append(("  " + "  ".join(parts)).rstrip())
+    return out
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "") -> str:
+    """Rows as an HTML table (every cell escaped), for a notebook's ``_repr_html_``."""
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,183 @@
+"""The campaign (活动): a product on group sale and every rule its groups follow."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from tuangou_core.campaign._build import campaign_fields
+from tuangou_core.campaign._coupons import Coupon
+from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._rules import Expiry, FixedRule, GroupRule, Overflow, TieredRule
+from tuangou_core.campaign._validation import positive_price, rule_error, whole
+from tuangou_core.money import Money
+from tuangou_core.timing import Calendar, Duration, deadline, may_open, zone
+
+_DEFAULT_WINDOW: Final = Duration(seconds=24 * 3600)
+_PLAIN_CALENDAR: Final = Calendar()
+_DEFAULT_PAYMENT_TIMEOUT: Final = Duration(seconds=15 * 60)
+_NO_FEES: Final = FeeSchedule()
+
+
+def _default_max_size(rule: GroupRule) -> int:
+    return rule.size
+
+
+@attrs.frozen(cache_hash=True)  # hashed on every memoised quote: compute it once
+class Campaign:
+    """A product on group sale and every rule its groups follow.
+
+    Args:
+        id: the campaign's id.
+        list_price: the single-buy price (单独购买价).
+        rule: the group rule: fixed, tiered, lottery or seckill.
+        timezone: the IANA zone whose calendar the windows follow.
+        window: the formation window from a group's opening.
+        payment_timeout: how long a join holds its slot unpaid.
+        on_expiry: fail, or virtual completion (fixed rule only).
+        virtual_min: with virtual completion, the paid members needed at the deadline.
+        max_size: the most members a group holds (default: the rule's size).
+        overflow: a join on a full group is rejected or spills into a new group.
+        leader_price: the opener's unit price, if the opener has one.
+        stock: units available to the whole campaign, if limited.
+        per_member_limit: units one member may hold across the campaign, if limited.
+        fees: the fee schedule for the split.
+        coupons: the coupons members may present.
+        calendar: the merchant's calendar: extensions, quiet hours, opening slots.
+
+    Raises:
+        InvalidRule: naming the field, for any rule that cannot be run.
+    """
+
+    id: str
+    list_price: Money
+    rule: GroupRule
+    timezone: str = "Asia/Shanghai"
+    window: Duration = _DEFAULT_WINDOW
+    payment_timeout: Duration = _DEFAULT_PAYMENT_TIMEOUT
+    on_expiry: Expiry = Expiry.FAIL
+    virtual_min: int | None = None
+    max_size: int = attrs.field(
+        default=attrs.Factory(lambda self: _default_max_size(self.rule), takes_self=True)
+    )
+    overflow: Overflow = Overflow.REJECT
+    leader_price: Money | None = None
+    stock: int | None = None
+    per_member_limit: int | None = None
+    fees: FeeSchedule = _NO_FEES
+    coupons: tuple[Coupon, ...] = ()
+    calendar: Calendar = _PLAIN_CALENDAR
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise rule_error("campaign.id", "must be a non-empty string", self.id)
+        zone(self.timezone, "campaign.timezone")
+        positive_price(self.list_price, "campaign.list_price")
+        currency = self.list_price.currency
+        prices = [("rule.price", self.rule.price)]
+        if isinstance(self.rule, TieredRule):
+            prices = [(f"tiers[{i}].price", t.price) for i, t in enumerate(self.rule.tiers)]
+        if self.leader_price is not None:
+            prices.append(
+                (
+                    "campaign.leader_price",
+                    positive_price(self.leader_price, "campaign.leader_price"),
+                )
+            )
+        for field, price in prices:
+            if price.currency != currency:
+                raise rule_error(
+                    field, f"must be in {currency}, got {price.currency}", price.currency
+                )
+            if price >= self.list_price:
+                raise rule_error(
+                    field,
+                    f"must be below the list price {self.list_price}, got {price}",
+                    str(price),
+                )
+        whole(self.max_size, "campaign.max_size", self.rule.size)
+        if self.on_expiry is Expiry.VIRTUAL_COMPLETE:
+            if not isinstance(self.rule, FixedRule):
+                raise rule_error(
+                    "campaign.on_expiry",
+                    "'virtual_complete' is allowed only for fixed groups",
+                    self.on_expiry.value,
+                )
+            if self.virtual_min is None:
+                raise rule_error("campaign.virtual_min", "is required with virtual_complete", None)
+            whole(self.virtual_min, "campaign.virtual_min", 1, self.rule.size)
+        elif self.virtual_min is not None:
+            raise rule_error(
+                "campaign.virtual_min", "applies only with virtual_complete", self.virtual_min
+            )
+        if self.stock is not None:
+            whole(self.stock, "campaign.stock", 0, 10**12)
+        if self.per_member_limit is not None:
+            whole(self.per_member_limit, "campaign.per_member_limit", 1, 10**6)
+        seen: set[str] = set()
+        for coupon in self.coupons:
+            if coupon.id in seen:
+                raise rule_error("coupons.id", f"{coupon.id!r} is listed twice", coupon.id)
+            seen.add(coupon.id)
+            for money in (coupon.amount, coupon.threshold):
+                if money is not None and money.currency != currency:
+                    raise rule_error(
+                        f"coupons[{coupon.id}]", f"must be in {currency}", money.currency
+                    )
+
+    @property
+    def currency(self) -> str:
+        """The campaign's ISO 4217 currency."""
+        return self.list_price.currency
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The campaign's time zone."""
+        return zone(self.timezone)
+
+    @property
+    def min_size(self) -> int:
+        """Paid members a group needs to form."""
+        return self.rule.min_size
+
+    def coupon(self, coupon_id: str) -> Coupon | None:
+        """The campaign's coupon named *coupon_id*, or None."""
+        for coupon in self.coupons:
+            if coupon.id == coupon_id:
+                return coupon
+        return None
+
+    def deadline(self, opened_at: datetime) -> datetime:
+        """When a group opened at *opened_at* must have formed."""
+        return deadline(opened_at, self.window, self.zone, self.calendar)
+
+    def may_open(self, at: datetime) -> bool:
+        """True when the merchant's calendar lets a group open at *at*."""
+        return may_open(at, self.zone, self.calendar)
+
+    @classmethod
+    def build(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        fees: Mapping[str, Any] | None = None,
+        coupons: Sequence[Mapping[str, Any]] = (),
+    ) -> Campaign:
+        """Read a campaign from plain values, as the scenario file's ``[campaign]`` table.
+
+        Args:
+            data: the campaign keys of ../SCENARIO (``id``, ``list_price``, ``rule``, ...).
+            fees: the ``[fees]`` table.
+            coupons: the ``[[coupons]]`` tables.
+
+        Returns:
+            The validated campaign.
+
+        Raises:
+            InvalidRule: naming the key, for a missing, unknown or invalid one.
+        """
+        return cls(**campaign_fields(data, fees, coupons))

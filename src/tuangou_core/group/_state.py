@@ -1,0 +1,234 @@
+"""The values of a campaign's groups: every order, every group, and the campaign state.
+
+Private: import these names from :mod:`tuangou_core.group`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+import attrs
+
+from tuangou_core._text import html_table
+from tuangou_core.campaign import Campaign
+from tuangou_core.errors import Rejected
+from tuangou_core.group._events import GroupStatus, OrderStatus
+from tuangou_core.money import Money
+from tuangou_core.pricing import Quote
+from tuangou_core.refunds import RefundReason
+
+PAID = frozenset(
+    {
+        OrderStatus.AWAITING_GROUP,
+        OrderStatus.AWAITING_SHIPMENT,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    }
+)
+ENDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+# Refunds that end an order whatever is left of it; the others leave its status as it was.
+ENDING_REASONS = frozenset(
+    {RefundReason.GROUP_FAILED, RefundReason.LOTTERY_LOST, RefundReason.CANCELLED}
+)
+
+
+@attrs.frozen
+class Order:
+    """One member's order in one group.
+
+    ``paid`` is all cash received for the order (including payments returned at once),
+    ``refunded`` all cash owed back, so ``net = paid - refunded`` is what the order keeps.
+    With ``capture_at_close`` the money is first only ``authorised``.
+    """
+
+    group: str
+    member: str
+    seq: int
+    role: str
+    qty: int
+    status: OrderStatus
+    joined_at: datetime
+    hold_until: datetime
+    quote: Quote
+    paid: Money
+    refunded: Money
+    authorised: Money
+    after_sales: Money
+    payment_id: str | None = None
+    refund_count: int = 0
+    coupons: tuple[str, ...] = ()
+
+    @property
+    def due(self) -> Money:
+        """The amount due under the order's current price."""
+        return self.quote.total
+
+    @property
+    def net(self) -> Money:
+        """Cash the order keeps: paid − refunded."""
+        return self.paid - self.refunded
+
+    @property
+    def is_paid(self) -> bool:
+        """True once a payment settled the order and it has not ended."""
+        return self.status in PAID
+
+    def __repr__(self) -> str:
+        return (
+            f"<Order {self.group}/{self.member} {self.status.value}: due {self.due}, "
+            f"paid {self.paid}, refunded {self.refunded}>"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The order as one flat dict, for a DataFrame."""
+        return {
+            "group": self.group,
+            "member": self.member,
+            "role": self.role,
+            "qty": self.qty,
+            "status": self.status.value,
+            "due": str(self.due),
+            "paid": str(self.paid),
+            "refunded": str(self.refunded),
+            "net": str(self.net),
+            "authorised": str(self.authorised),
+            "joined_at": self.joined_at.isoformat(),
+        }
+
+
+@attrs.frozen
+class GroupState:
+    """One group: its opener, deadline, status and every member's order.
+
+    ``orders`` is never mutated once the state is built; read it, do not write it.
+    """
+
+    id: str
+    opener: str
+    opened_at: datetime
+    deadline: datetime
+    status: GroupStatus
+    unit_price: Money
+    orders: Mapping[str, Order]
+    pending: int = 0
+    paid: int = 0
+    virtual: int = 0
+    winners: tuple[str, ...] = ()
+    drawn: bool = False
+    formed_at: datetime | None = None
+
+    @property
+    def holding(self) -> int:
+        """Slots taken: unpaid holds and paid orders."""
+        return self.pending + self.paid
+
+    @property
+    def members(self) -> int:
+        """Orders that are not cancelled (the statement's ``members``)."""
+        return sum(1 for o in self.orders.values() if o.status is not OrderStatus.CANCELLED)
+
+    def __repr__(self) -> str:
+        return (
+            f"<GroupState {self.id} {self.status.value}: {self.paid} paid, {self.pending} "
+            f"holding, unit {self.unit_price}, deadline {self.deadline.isoformat()}>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per order, in the order members joined, for a DataFrame."""
+        return [o.to_record() for o in sorted(self.orders.values(), key=lambda o: o.seq)]
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (o.member, o.status.value, o.due, o.paid, o.refunded)
+            for o in sorted(self.orders.values(), key=lambda o: o.seq)
+        ]
+        caption = f"group {self.id}: {self.status.value}, unit price {self.unit_price}"
+        return html_table(("member", "status", "due", "paid", "refunded"), rows, caption)
+
+
+@attrs.frozen
+class CampaignState:
+    """Every group of a campaign, the payments seen, and the stock taken.
+
+    Build the first one with :func:`initial_state`; then only :func:`evolve` makes new ones.
+    """
+
+    campaign: Campaign
+    groups: Mapping[str, GroupState]
+    payments: Mapping[str, tuple[str, str, Money]]
+    units: Mapping[str, int]
+    stock_taken: int
+    clock: datetime | None
+    order_seq: int
+    holds: Sequence[tuple[datetime, int, str, str]]
+    deadlines: Sequence[tuple[datetime, int, str]]
+
+    def group(self, group_id: str) -> GroupState:
+        """The group *group_id*.
+
+        Raises:
+            Rejected: ``unknown_group``.
+        """
+        return find_group(self, group_id)
+
+    def orders(self) -> tuple[Order, ...]:
+        """Every order, in the order members joined."""
+        found = [o for g in self.groups.values() for o in g.orders.values()]
+        return tuple(sorted(found, key=lambda o: o.seq))
+
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for group in self.groups.values():
+            counts[group.status.value] = counts.get(group.status.value, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+        return (
+            f"<CampaignState {self.campaign.id}: groups {summary}; "
+            f"{sum(len(g.orders) for g in self.groups.values())} orders>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per order across every group, in join order, for a DataFrame."""
+        return [o.to_record() for o in self.orders()]
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (o.group, o.member, o.status.value, o.due, o.paid, o.refunded) for o in self.orders()
+        ]
+        return html_table(
+            ("group", "member", "status", "due", "paid", "refunded"), rows, repr(self)
+        )
+
+
+def find_group(view: View, group_id: str) -> GroupState:
+    group = view.groups.get(group_id)
+    if group is None:
+        raise Rejected("unknown_group", f"there is no group {group_id!r}", group=group_id)
+    return group
+
+
+def initial_state(campaign: Campaign) -> CampaignState:
+    """The state of a campaign before anything happened."""
+    return CampaignState(campaign, {}, {}, {}, 0, None, 0, (), ())
+
+
+class View(Protocol):
+    """What deciding reads: a CampaignState, or the working copy inside a Fold."""
+
+    @property
+    def campaign(self) -> Campaign: ...
+    @property
+    def groups(self) -> Mapping[str, GroupState]: ...
+    @property
+    def payments(self) -> Mapping[str, tuple[str, str, Money]]: ...
+    @property
+    def units(self) -> Mapping[str, int]: ...
+    @property
+    def stock_taken(self) -> int: ...
+    @property
+    def clock(self) -> datetime | None: ...
+    @property
+    def holds(self) -> Sequence[tuple[datetime, int, str, str]]: ...
+    @property
+    def deadlines(self) -> Sequence[tuple[datetime, int, str]]: ...

@@ -1,0 +1,32 @@
+"""Interchange: the scenario files finance audits and the JSON a backend sends and stores.
+
+:func:`load` reads a scenario (``shared/SCENARIO.md``, ``schema = 1``; TOML for people, JSON of
+the same structure for backends) into a :class:`Scenario`, or raises :class:`InvalidScenario`
+naming the key; :func:`settle` replays it into the
+:class:`~tuangou_core.reporting.Statement`. :func:`to_data` and :func:`from_data` turn
+campaigns, commands, events, quotes and splits into JSON-safe data and back, exactly.
+"""
+
+from __future__ import annotations
+
+from tuangou_core.interchange._data import SerializationError, from_data, to_data
+from tuangou_core.interchange._scenario import (
+    SCHEMA,
+    InvalidScenario,
+    Scenario,
+    load,
+    parse,
+    settle,
+)
+
+__all__ = [
+    "SCHEMA",
+    "InvalidScenario",
+    "Scenario",
+    "SerializationError",
+    "from_data",
+    "load",
+    "parse",
+    "settle",
+    "to_data",
+]

@@ -1,0 +1,346 @@
+"""Scenario files: a campaign and what happened to it, replayed into a statement.
+
+The format is the contract of ``shared/SCENARIO.md`` (``schema = 1``): TOML for people, JSON of
+the same structure for backends. :func:`load` reads a file into a :class:`Scenario` or raises
+:class:`InvalidScenario` naming the key; :func:`settle` replays it through the decider and
+returns the :class:`~tuangou_core.reporting.Statement`.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from tuangou_core.campaign import Campaign, check_quantity
+from tuangou_core.errors import InvalidInput
+from tuangou_core.group import (
+    CampaignState,
+    Cancel,
+    Command,
+    Complete,
+    Draw,
+    Join,
+    Open,
+    Pay,
+    ReplayStep,
+    RequestRefund,
+    Ship,
+    Tick,
+    run,
+)
+from tuangou_core.money import Money
+from tuangou_core.reporting import Statement, statement_of
+
+SCHEMA: Final = 1
+
+
+class InvalidScenario(InvalidInput):
+    """A scenario file that cannot be replayed as written; the message names the key."""
+
+    default_code = "invalid_scenario"
+
+
+def _bad(code: str, key: str, message: str, value: object = None) -> InvalidScenario:
+    return InvalidScenario(code, f"{key} {message}", field=key, value=value)
+
+
+@attrs.frozen
+class Scenario:
+    """A validated scenario: the campaign and the commands, in file order."""
+
+    campaign: Campaign
+    commands: tuple[Command, ...]
+    lint: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+
+
+def load(path: str | Path) -> Scenario:
+    """Read a scenario from a ``.toml`` or ``.json`` file.
+
+    Raises:
+        InvalidScenario: ``file_not_found``, ``invalid_toml``, ``invalid_json`` or any
+            validation error of :func:`parse`, naming the key.
+        InvalidRule: a campaign rule that cannot be run, naming the key.
+    """
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise _bad("file_not_found", str(file), f"cannot be read ({error.strerror})") from None
+    if file.suffix.lower() == ".json":
+        try:
+            data = json.loads(raw.decode("utf-8"), parse_float=_refuse_float)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise _bad("invalid_json", str(file), f"is not valid JSON: {error}") from None
+        return parse(data)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _bad("invalid_toml", str(file), f"is not valid TOML: {error}") from None
+    return parse(data)
+
+
+def _refuse_float(text: str) -> Any:
+    raise _bad(
+        "float_refused",
+        "a number",
+        f'{text} is a float; write amounts and rates as decimal strings like "12.34"',
+        text,
+    )
+
+
+def parse(data: Mapping[str, Any]) -> Scenario:
+    """Validate plain scenario data (as TOML or JSON decodes it) into a :class:`Scenario`.
+
+    Datetimes may be TOML datetimes or ISO 8601 text (JSON has no datetime type); either way
+    they must carry a UTC offset.
+
+    Args:
+        data: the decoded document.
+
+    Raises:
+        InvalidScenario: naming the key at fault.
+        InvalidRule: a campaign rule that cannot be run.
+    """
+    if not isinstance(data, Mapping):
+        raise _bad("invalid_scenario", "scenario", "must be a table of keys")
+    unknown = sorted(set(data) - {"schema", "campaign", "fees", "coupons", "events", "lint"})
+    if unknown:
+        raise _bad(
+            "unknown_key",
+            unknown[0],
+            "is not a scenario key (schema, campaign, fees, coupons, events, lint)",
+            unknown[0],
+        )
+    lint = data.get("lint", {})
+    if not isinstance(lint, Mapping):
+        raise _bad("invalid_value", "lint", "must be a table")
+    if "schema" not in data:
+        raise _bad("missing_key", "schema", "is required (schema = 1)")
+    if data["schema"] != SCHEMA or isinstance(data["schema"], bool):
+        raise _bad(
+            "unsupported_schema",
+            "schema",
+            f"must be {SCHEMA}, got {data['schema']!r}",
+            data["schema"],
+        )
+    if not isinstance(data.get("campaign"), Mapping):
+        raise _bad("missing_key", "campaign", "must be a table")
+    campaign_data = dict(data["campaign"])
+    _reject_floats(campaign_data, "campaign")
+    if "starts_at" in campaign_data:
+        campaign_data["starts_at"] = _datetime(campaign_data["starts_at"], "campaign.starts_at")
+    fees = data.get("fees", {})
+    if not isinstance(fees, Mapping):
+        raise _bad("invalid_value", "fees", "must be a table")
+    _reject_floats(fees, "fees")
+    coupons = data.get("coupons", [])
+    if not isinstance(coupons, list):
+        raise _bad("invalid_value", "coupons", "must be a list of tables")
+    for index, coupon in enumerate(coupons):
+        _reject_floats(coupon, f"coupons[{index}]")
+    campaign = Campaign.build(campaign_data, fees=fees, coupons=coupons)
+    events = data.get("events", [])
+    if not isinstance(events, list):
+        raise _bad("invalid_value", "events", "must be a list of tables")
+    commands: list[Command] = []
+    last: datetime | None = None
+    for index, event in enumerate(events):
+        command = _command(event, index, campaign.currency)
+        if last is not None and command.at < last:
+            raise _bad(
+                "time_went_backwards",
+                f"events[{index}].at",
+                f"({command.at.isoformat()}) is before the event before it "
+                f"({last.isoformat()}); events must be in time order",
+                command.at.isoformat(),
+            )
+        last = command.at
+        commands.append(command)
+    return Scenario(campaign, tuple(commands), dict(lint))
+
+
+def _reject_floats(table: object, where: str) -> None:
+    if not isinstance(table, Mapping):
+        raise _bad("invalid_value", where, "must be a table")
+    for key, value in table.items():
+        if isinstance(value, float):
+            raise _bad(
+                "float_refused",
+                f"{where}.{key}",
+                f"is the float {value!r}; write it as a decimal string",
+                value,
+            )
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    _reject_floats(item, f"{where}.{key}[{index}]")
+
+
+_Builder = Callable[["_Fields"], Command]
+
+
+class _Fields:
+    """Reads one event's keys, each error naming ``events[i].key``."""
+
+    def __init__(self, data: Mapping[str, Any], index: int, currency: str, at: datetime) -> None:
+        self.data = data
+        self.where = f"events[{index}]"
+        self.currency = currency
+        self.at = at
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if value is None:
+            raise _bad("missing_key", f"{self.where}.{key}", "is required")
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(
+                "invalid_value",
+                f"{self.where}.{key}",
+                f"must be a non-empty string, got {value!r}",
+                value,
+            )
+        return value
+
+    def qty(self) -> int:
+        value = self.data.get("qty", 1)
+        try:
+            return check_quantity(value, f"{self.where}.qty")
+        except InvalidInput as error:
+            raise InvalidScenario(error.code, error.message, **error.fields) from None
+
+    def coupons(self) -> tuple[str, ...]:
+        value = self.data.get("coupons", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise _bad(
+                "invalid_value", f"{self.where}.coupons", "must be a list of coupon ids", value
+            )
+        return tuple(value)
+
+    def amount(self) -> Money:
+        key = f"{self.where}.amount"
+        value = self.data.get("amount")
+        if value is None:
+            raise _bad("missing_key", key, "is required")
+        try:
+            money = Money.parse(value, self.currency)
+        except InvalidInput as error:
+            raise _bad(error.code, key, error.message, value) from None
+        if money.minor <= 0:
+            raise _bad("invalid_value", key, f"must be positive, got {money}", value)
+        return money
+
+
+def _open(f: _Fields) -> Command:
+    return Open(f.at, f.text("group"), f.text("member"), f.qty(), f.coupons())
+
+
+def _join(f: _Fields) -> Command:
+    return Join(f.at, f.text("group"), f.text("member"), f.qty(), f.coupons())
+
+
+def _pay(f: _Fields) -> Command:
+    tender = f.text("tender") if "tender" in f.data else "wechat"
+    return Pay(f.at, f.text("group"), f.text("member"), f.text("payment_id"), f.amount(), tender)
+
+
+def _refund(f: _Fields) -> Command:
+    reason = f.text("reason") if "reason" in f.data else "after_sales"
+    return RequestRefund(f.at, f.text("group"), f.text("member"), f.amount(), reason)
+
+
+_EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
+    "open": (frozenset({"group", "member", "qty", "coupons"}), _open),
+    "join": (frozenset({"group", "member", "qty", "coupons"}), _join),
+    "pay": (frozenset({"group", "member", "payment_id", "amount", "tender"}), _pay),
+    "cancel": (
+        frozenset({"group", "member"}),
+        lambda f: Cancel(f.at, f.text("group"), f.text("member")),
+    ),
+    "tick": (frozenset(), lambda f: Tick(f.at)),
+    "draw": (frozenset({"group", "seed"}), lambda f: Draw(f.at, f.text("group"), f.text("seed"))),
+    "ship": (
+        frozenset({"group", "member"}),
+        lambda f: Ship(f.at, f.text("group"), f.text("member")),
+    ),
+    "complete": (
+        frozenset({"group", "member"}),
+        lambda f: Complete(f.at, f.text("group"), f.text("member")),
+    ),
+    "refund": (frozenset({"group", "member", "amount", "reason"}), _refund),
+}
+
+
+def _datetime(value: object, key: str) -> datetime:
+    # JSON has no datetime type; a TOML file may quote one too. Both read ISO 8601 text.
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _bad(
+                "invalid_datetime",
+                key,
+                f"must be an ISO 8601 datetime with an offset, got {value!r}",
+                value,
+            ) from None
+    if not isinstance(value, datetime):
+        raise _bad(
+            "invalid_datetime", key, f"must be a datetime with an offset, got {value!r}", str(value)
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _bad(
+            "naive_datetime",
+            key,
+            f"must carry a UTC offset (e.g. +08:00), got the local {value.isoformat()}",
+            value.isoformat(),
+        )
+    return value
+
+
+def _command(data: object, index: int, currency: str) -> Command:
+    where = f"events[{index}]"
+    if not isinstance(data, Mapping):
+        raise _bad("invalid_value", where, "must be a table")
+    kind = data.get("type")
+    if kind is None:
+        raise _bad("missing_key", f"{where}.type", "is required")
+    spec = _EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        names = ", ".join(_EVENT_TYPES)
+        raise _bad(
+            "unknown_event_type", f"{where}.type", f"must be one of {names}, got {kind!r}", kind
+        )
+    keys, build = spec
+    unknown = sorted(set(data) - keys - {"at", "type"})
+    if unknown:
+        raise _bad(
+            "unknown_key", f"{where}.{unknown[0]}", f"is not a key of a {kind} event", unknown[0]
+        )
+    if "at" not in data:
+        raise _bad("missing_key", f"{where}.at", "is required")
+    _reject_floats(data, where)
+    at = _datetime(data["at"], f"{where}.at")
+    return build(_Fields(data, index, currency, at))
+
+
+def settle(scenario: Scenario) -> Statement:
+    """Replay *scenario* and return its statement.
+
+    Raises:
+        InvalidInput: a command the decider cannot read (a refused one is listed instead).
+    """
+    return statement_of(*_replay(scenario))
+
+
+def _replay(scenario: Scenario) -> tuple[tuple[ReplayStep, ...], CampaignState]:
+    steps, fold = run(scenario.campaign, scenario.commands)
+    return steps, fold.state

@@ -1,0 +1,157 @@
+"""Rates: exact fractions (fee rates, percentages, shares) that become money only when applied."""
+
+from __future__ import annotations
+
+import decimal
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from tuangou_core.errors import InvalidInput
+from tuangou_core.money._amount import Money
+from tuangou_core.money._checks import MAX_TEXT
+from tuangou_core.money._rounding import Rounding
+
+_RATE_TEXT: Final = re.compile(r"([+-]?[0-9]+(?:\.[0-9]+)?)(%?)|([+-]?[0-9]+)/([0-9]+)")
+
+
+def to_fraction(value: object, what: str) -> Fraction:
+    if isinstance(value, Rate):
+        return value.value
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise InvalidInput("invalid_rate", f"{what} must be a number, got a bool", value=value)
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        raise InvalidInput(
+            "float_refused",
+            f"{what} must not be a float (got {value!r}); pass a string like '0.006' or '5%'",
+            value=value,
+        )
+    if isinstance(value, Decimal):
+        if not value.is_finite() or (value and not -30 <= value.adjusted() <= 30):
+            raise InvalidInput(
+                "invalid_rate", f"{what} must be a finite, sensible number", value=str(value)
+            )
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip()
+        match = _RATE_TEXT.fullmatch(text) if len(text) <= MAX_TEXT else None
+        if match is None:
+            raise InvalidInput(
+                "invalid_rate",
+                f"{what} must be like '0.006', '5%' or '1/3', got {value!r}",
+                value=value,
+            )
+        if match.group(3) is not None:
+            denominator = int(match.group(4))
+            if denominator == 0:
+                raise InvalidInput("invalid_rate", f"{what} divides by zero", value=value)
+            return Fraction(int(match.group(3)), denominator)
+        number = Fraction(Decimal(match.group(1)))
+        return number / 100 if match.group(2) else number
+    raise InvalidInput(
+        "invalid_rate",
+        f"{what} must be a string, Decimal, Fraction or int, got {type(value).__name__}",
+        value=value,
+    )
+
+
+def _rate_value(value: object) -> Fraction:
+    return to_fraction(value, "rate")
+
+
+@attrs.frozen(order=False, repr=False)
+class Rate:
+    """An exact ratio: a fee rate, a discount percentage, a share.
+
+    ``Rate("0.006")``, ``Rate("5%")``, ``Rate(Decimal("0.05"))``, ``Rate(Fraction(1, 3))``.
+    Floats are refused. A rate becomes money only through :meth:`apply`, which names its
+    rounding.
+
+    Raises:
+        InvalidInput: ``float_refused`` or ``invalid_rate``.
+    """
+
+    value: Fraction = attrs.field(converter=_rate_value)
+
+    @classmethod
+    def parse(cls, value: str | Decimal | Fraction | int | Rate) -> Rate:
+        """Read a rate; the same as the constructor, named for symmetry with ``Money``."""
+        return value if isinstance(value, Rate) else cls(value)
+
+    def apply(self, amount: Money, *, rounding: Rounding | str) -> Money:
+        """This rate of *amount*, rounded to whole minor units with *rounding*.
+
+        Args:
+            amount: the base.
+            rounding: the named mode, e.g. ``Rounding.HALF_UP``.
+
+        Returns:
+            ``round(amount × rate)`` in the amount's currency.
+        """
+        if not isinstance(amount, Money):
+            raise InvalidInput("not_money", "a rate applies only to Money", value=amount)
+        mode = Rounding.parse(rounding)
+        minor = mode.divide(amount.minor * self.value.numerator, self.value.denominator)
+        return Money._trusted(minor, amount.currency)
+
+    def as_decimal(self, places: int = 10) -> Decimal:
+        """The rate as a ``Decimal`` (exact when it terminates within *places*)."""
+        scaled = Rounding.HALF_EVEN.divide(
+            self.value.numerator * 10**places, self.value.denominator
+        )
+        if not scaled:
+            return Decimal(0)
+        with decimal.localcontext() as context:
+            # Exact: a large rate must not overflow the default 28 digits.
+            context.prec = decimal.MAX_PREC
+            return Decimal(scaled).scaleb(-places).normalize()
+
+    def __str__(self) -> str:
+        decimal_form = self.as_decimal(12)
+        if Fraction(decimal_form) == self.value:
+            text = format(decimal_form, "f")
+            return text
+        return f"{self.value.numerator}/{self.value.denominator}"
+
+    def __repr__(self) -> str:
+        return f"Rate({str(self)!r})"
+
+    def percent(self) -> str:
+        """The rate as a percentage for people: ``"0.6%"``."""
+        return f"{Rate(self.value * 100)}%"
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.value + to_fraction(other, "rate"))
+
+    def __sub__(self, other: Rate) -> Rate:
+        return Rate(self.value - to_fraction(other, "rate"))
+
+    def __rsub__(self, other: int) -> Rate:
+        return Rate(to_fraction(other, "rate") - self.value)
+
+    def __mul__(self, other: Rate | int) -> Rate:
+        return Rate(self.value * to_fraction(other, "rate"))
+
+    __rmul__ = __mul__
+
+    def __radd__(self, other: int) -> Rate:
+        return Rate(to_fraction(other, "rate") + self.value)
+
+    def __lt__(self, other: Rate | int) -> bool:
+        return self.value < to_fraction(other, "rate")
+
+    def __le__(self, other: Rate | int) -> bool:
+        return self.value <= to_fraction(other, "rate")
+
+    def __gt__(self, other: Rate | int) -> bool:
+        return self.value > to_fraction(other, "rate")
+
+    def __ge__(self, other: Rate | int) -> bool:
+        return self.value >= to_fraction(other, "rate")

@@ -1,0 +1,120 @@
+"""Rounding modes: the named ways an exact quotient becomes whole minor units."""
+
+from __future__ import annotations
+
+import decimal
+import enum
+from fractions import Fraction
+from typing import Final
+
+from tuangou_core.errors import InvalidInput
+from tuangou_core.money._checks import refuse_non_int
+
+
+class Rounding(enum.Enum):
+    """A named way to turn an exact quotient into whole minor units.
+
+    ``HALF_UP`` (ties away from zero, 四舍五入) is the default for CNY amounts.
+    """
+
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+    HALF_DOWN = "half_down"
+    UP = "up"
+    DOWN = "down"
+    CEILING = "ceiling"
+    FLOOR = "floor"
+
+    def divide(self, numerator: int, denominator: int) -> int:
+        """Round ``numerator / denominator`` to an integer with this mode.
+
+        Args:
+            numerator: any integer.
+            denominator: a non-zero integer.
+
+        Returns:
+            The rounded quotient.
+
+        Raises:
+            InvalidInput: ``division_by_zero`` when the denominator is 0, ``float_refused``
+                for a float operand.
+        """
+        if type(numerator) is int and type(denominator) is int and numerator >= 0 < denominator:
+            # The everyday case (a fee or a percentage of a positive amount), kept short.
+            quotient, remainder = divmod(numerator, denominator)
+            if remainder == 0 or self is Rounding.DOWN or self is Rounding.FLOOR:
+                return quotient
+            if self is Rounding.HALF_UP:
+                return quotient + 1 if 2 * remainder >= denominator else quotient
+        for operand in (numerator, denominator):
+            if isinstance(operand, float):
+                refuse_non_int(operand, "a quotient's operand")
+        if denominator == 0:
+            raise InvalidInput("division_by_zero", "cannot divide an amount by zero")
+        if denominator < 0:
+            numerator, denominator = -numerator, -denominator
+        quotient, remainder = divmod(numerator, denominator)
+        if remainder == 0:
+            return quotient
+        # The exact value lies strictly between quotient and quotient + 1.
+        positive = numerator > 0
+        if self is Rounding.FLOOR:
+            return quotient
+        if self is Rounding.CEILING:
+            return quotient + 1
+        if self is Rounding.DOWN:
+            return quotient if positive else quotient + 1
+        if self is Rounding.UP:
+            return quotient + 1 if positive else quotient
+        twice = 2 * remainder
+        if twice < denominator:
+            return quotient
+        if twice > denominator:
+            return quotient + 1
+        if self is Rounding.HALF_UP:
+            return quotient + 1 if positive else quotient
+        if self is Rounding.HALF_DOWN:
+            return quotient if positive else quotient + 1
+        return quotient if quotient % 2 == 0 else quotient + 1
+
+    def round(self, value: Fraction | int) -> int:
+        """Round an exact fraction to an integer with this mode; a float is refused."""
+        if isinstance(value, float):
+            refuse_non_int(value, "a value to round")
+        value = Fraction(value)
+        return self.divide(value.numerator, value.denominator)
+
+    @property
+    def decimal_mode(self) -> str:
+        """The matching :mod:`decimal` rounding constant."""
+        return _DECIMAL_MODES[self]
+
+    @classmethod
+    def parse(cls, value: Rounding | str) -> Rounding:
+        """Read a rounding mode from its name (``"half_up"``) or return it unchanged.
+
+        Raises:
+            InvalidInput: ``unknown_rounding`` for any other name.
+        """
+        if isinstance(value, Rounding):
+            return value
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            names = ", ".join(mode.value for mode in cls)
+            raise InvalidInput(
+                "unknown_rounding",
+                f"rounding must be one of {names}, got {value!r}",
+                value=value,
+            ) from None
+
+
+_DECIMAL_MODES: Final = {
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.HALF_EVEN: decimal.ROUND_HALF_EVEN,
+    Rounding.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+    Rounding.UP: decimal.ROUND_UP,
+    Rounding.DOWN: decimal.ROUND_DOWN,
+    Rounding.CEILING: decimal.ROUND_CEILING,
+    Rounding.FLOOR: decimal.ROUND_FLOOR,
+}

@@ -1,0 +1,375 @@
+"""The values of a refund: the paid order, the requests and policy, and the plan.
+
+:class:`PaidOrder` and :class:`RefundPlan` refer to each other (a plan carries the order after
+it; an order applies a plan), so they live together. The arithmetic that turns a request into
+a plan is the planner beside this module; :mod:`tuangou_core.refunds` is their public face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import attrs
+
+from tuangou_core.campaign import Funder
+from tuangou_core.errors import Conflict, InvalidInput
+from tuangou_core.money import Money, Rounding
+from tuangou_core.pricing import Quote
+from tuangou_core.refunds._reasons import RefundReason
+
+_RESTORING: Final = frozenset(
+    {RefundReason.GROUP_FAILED, RefundReason.LOTTERY_LOST, RefundReason.CANCELLED}
+)
+
+
+# -- the paid order ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DiscountShare:
+    """A discount's share on one line, still standing (funded by *funder*)."""
+
+    name: str
+    funder: Funder
+    amount: Money
+    points: bool = False  # a points redemption (积分抵扣)
+
+
+@attrs.frozen
+class PaidLine:
+    """One paid line: what it cost and what of it the member still holds.
+
+    ``paid`` is the line's cash as paid; ``refunded`` the cash returned so far;
+    ``discounts`` the discount shares still standing on the units (and cash) held.
+    """
+
+    sku: str
+    qty: int
+    unit_price: Money
+    paid: Money
+    discounts: tuple[DiscountShare, ...] = ()
+    refunded: Money = attrs.field(
+        default=attrs.Factory(lambda self: Money.zero(self.paid.currency), takes_self=True)
+    )
+    units_returned: int = 0
+
+    @property
+    def units(self) -> int:
+        """Units still held."""
+        return self.qty - self.units_returned
+
+    @property
+    def cash(self) -> Money:
+        """Cash still held: paid − refunded."""
+        return self.paid - self.refunded
+
+
+@attrs.frozen
+class TenderPaid:
+    """A tender the order was paid with (``"wechat"``, ``"balance"`` …) and what it got back."""
+
+    kind: str
+    payment_id: str
+    paid: Money
+    refunded: Money = attrs.field(
+        default=attrs.Factory(lambda self: Money.zero(self.paid.currency), takes_self=True)
+    )
+
+    @property
+    def held(self) -> Money:
+        """What this tender can still receive back."""
+        return self.paid - self.refunded
+
+
+@attrs.frozen
+class PaidOrder:
+    """A paid order and everything already refunded from it.
+
+    Args:
+        order_id: the order's id; refund ids derive from it.
+        lines: the paid lines.
+        tenders: how it was paid; their amounts sum to the lines' cash.
+        points_used: points redeemed (积分抵扣) on the order.
+        points_earned: points the order earned.
+        coupons: coupons spent on the order, still neither restored nor forfeited.
+        refunds: how many refunds were applied (the next refund's sequence is this + 1).
+        points_returned: redeemed points already given back.
+        points_clawed_back: earned points already taken back.
+        points_value: the money value the redeemed points bought, as paid (by default the
+            points shares of the lines as given).
+
+    Raises:
+        InvalidInput: ``tenders_mismatch`` when the tenders do not sum to the lines' cash,
+            ``currency_mismatch``, ``invalid_order``.
+    """
+
+    order_id: str
+    lines: tuple[PaidLine, ...]
+    tenders: tuple[TenderPaid, ...]
+    points_used: int = 0
+    points_earned: int = 0
+    coupons: tuple[str, ...] = ()
+    refunds: int = 0
+    points_returned: int = 0
+    points_clawed_back: int = 0
+    points_value: int = attrs.field(
+        default=attrs.Factory(lambda self: redeemed_points_value(self.lines), takes_self=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.order_id, str) or not self.order_id:
+            raise InvalidInput(
+                "invalid_order", "order_id must be a non-empty string", field="order_id"
+            )
+        if not self.lines:
+            raise InvalidInput("invalid_order", "an order needs at least one line", field="lines")
+        currency = self.lines[0].paid.currency
+        amounts = [line.paid for line in self.lines] + [t.paid for t in self.tenders]
+        if any(m.currency != currency for m in amounts):
+            raise InvalidInput(
+                "currency_mismatch", "an order's lines and tenders share one currency"
+            )
+        cash = sum(line.cash.minor for line in self.lines)
+        held = sum(t.held.minor for t in self.tenders)
+        if cash != held:
+            raise InvalidInput(
+                "tenders_mismatch",
+                f"the tenders hold {held} minor units, the lines {cash}",
+                field="tenders",
+                value=held,
+            )
+        for name in ("points_used", "points_earned"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 0:
+                raise InvalidInput(
+                    "invalid_order", f"{name} must be a whole number of at least 0", field=name
+                )
+
+    @classmethod
+    def from_quote(
+        cls,
+        order_id: str,
+        quote: Quote,
+        tenders: Sequence[TenderPaid | tuple[str, str, Money]],
+        *,
+        coupons: Sequence[str] = (),
+        points_earned: int = 0,
+    ) -> PaidOrder:
+        """The paid order of *quote*, paid with *tenders* (``(kind, payment_id, amount)``).
+
+        Each line keeps its share of every step (the group price step included, as a
+        merchant-funded discount); the points step's shares are marked as points.
+        """
+        lines = []
+        for index, line in enumerate(quote.lines):
+            shares = tuple(
+                DiscountShare(step.name, step.funder, step.shares[index], step.points > 0)
+                for step in quote.steps
+                if step.shares[index].minor
+            )
+            lines.append(PaidLine(line.sku, line.qty, line.unit_price, line.total, shares))
+        paid = tuple(t if isinstance(t, TenderPaid) else TenderPaid(*t) for t in tenders)
+        return cls(
+            order_id,
+            tuple(lines),
+            paid,
+            points_used=quote.points_used,
+            points_earned=points_earned,
+            coupons=tuple(coupons),
+        )
+
+    @property
+    def currency(self) -> str:
+        """The order's currency."""
+        return self.lines[0].paid.currency
+
+    @property
+    def paid(self) -> Money:
+        """Cash paid on the order."""
+        return Money._trusted(sum(line.paid.minor for line in self.lines), self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        """Cash refunded so far."""
+        return Money._trusted(sum(line.refunded.minor for line in self.lines), self.currency)
+
+    @property
+    def net(self) -> Money:
+        """Cash the order still holds."""
+        return self.paid - self.refunded
+
+    def platform_discount(self) -> Money:
+        """The platform-funded discount still standing on the order (for the split)."""
+        return Money._trusted(
+            sum(
+                share.amount.minor
+                for line in self.lines
+                for share in line.discounts
+                if share.funder is Funder.PLATFORM
+            ),
+            self.currency,
+        )
+
+    def next_refund_id(self) -> str:
+        """The id the next refund of this order takes."""
+        return f"{self.order_id}:r{self.refunds + 1}"
+
+    def apply(self, plan: RefundPlan) -> PaidOrder:
+        """The order after *plan*, which must be this order's next refund.
+
+        Raises:
+            Conflict: ``refund_out_of_order`` for a plan made from another state.
+        """
+        if plan.refund_id != self.next_refund_id() or plan.order_id != self.order_id:
+            raise Conflict(
+                "refund_out_of_order",
+                f"refund {plan.refund_id} was not planned from this state of order "
+                f"{self.order_id} (next is {self.next_refund_id()})",
+                refund_id=plan.refund_id,
+            )
+        return plan.after
+
+
+# -- requests and policy -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class FullRefund:
+    """Everything the order still holds goes back (group failed, lottery lost, cancelled)."""
+
+    reason: RefundReason = RefundReason.GROUP_FAILED
+
+
+@attrs.frozen
+class UnitsRefund:
+    """Return units: ``{line: units}``, a line named by its sku or its index."""
+
+    units: Mapping[str | int, int]
+    reason: RefundReason = RefundReason.AFTER_SALES
+
+
+@attrs.frozen
+class AmountRefund:
+    """小额理赔: *amount* back without a return, from line *sku* or spread over all lines."""
+
+    amount: Money
+    sku: str | None = None
+    reason: RefundReason = RefundReason.AFTER_SALES
+
+
+@attrs.frozen
+class TierDifference:
+    """差价退款: the group closed cheaper; *quote* is the order repriced at the final tier."""
+
+    quote: Quote
+    reason: RefundReason = RefundReason.TIER_DIFFERENCE
+
+
+RefundRequest = FullRefund | UnitsRefund | AmountRefund | TierDifference
+
+
+def _tender_order(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise InvalidInput("invalid_policy", "tender_order must be a sequence of tender kinds")
+    return tuple(str(v) for v in value)
+
+
+@attrs.frozen
+class RefundPolicy:
+    """How refunds go back.
+
+    Args:
+        tender_order: which tenders are refunded first; tenders not listed follow in the
+            order they were paid. Default: ``wechat`` before ``balance``: an external
+            channel's refund window closes (WeChat Pay takes refunds for a year), the balance
+            never does, and returning cash where it came from keeps stored value low.
+        restore_coupons_on: the reasons whose order-ending refund restores the coupons;
+            any other refund forfeits them.
+        rounding: the rounding of proportional shares.
+    """
+
+    tender_order: tuple[str, ...] = attrs.field(
+        default=("wechat", "balance"), converter=_tender_order
+    )
+    restore_coupons_on: frozenset[RefundReason] = _RESTORING
+    rounding: Rounding = Rounding.HALF_UP
+
+
+# -- the plan ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class LineRefund:
+    """What one line gives back: units, cash and each discount share reversed."""
+
+    index: int
+    sku: str
+    units: int
+    cash: Money
+    discounts: tuple[DiscountShare, ...]
+
+
+@attrs.frozen
+class TenderRefund:
+    """Cash going back along one tender (原路退回)."""
+
+    kind: str
+    payment_id: str
+    amount: Money
+
+
+@attrs.frozen
+class RefundPlan:
+    """A refund, fully specified: per line, per discount, per tender, points and coupons.
+
+    ``amount == Σ line cash == Σ tender amounts``. ``after`` is the order once it is applied.
+    """
+
+    refund_id: str
+    order_id: str
+    seq: int
+    reason: RefundReason
+    amount: Money
+    lines: tuple[LineRefund, ...]
+    tenders: tuple[TenderRefund, ...]
+    points_returned: int
+    points_clawed_back: int
+    coupons_restored: tuple[str, ...]
+    coupons_forfeited: tuple[str, ...]
+    ends_order: bool
+    after: PaidOrder = attrs.field(repr=False)
+
+    def discounts_reversed(self) -> dict[str, Money]:
+        """Each discount's reversed amount over all lines, by discount name."""
+        found: dict[str, Money] = {}
+        for line in self.lines:
+            for share in line.discounts:
+                found[share.name] = found.get(share.name, Money.zero(self.amount.currency)) + (
+                    share.amount
+                )
+        return found
+
+    def explain(self) -> str:
+        """The plan line by line; the tender lines sum to the amount."""
+        out = [f"refund {self.refund_id} of {self.order_id} ({self.reason.value}): {self.amount}"]
+        for line in self.lines:
+            out.append(f"  line {line.sku}: {line.units} unit(s), cash {line.cash}")
+            out.extend(
+                f"    reverses {s.name} ({s.funder.value}) {s.amount}" for s in line.discounts
+            )
+        out.extend(f"  to {t.kind} {t.payment_id}: {t.amount}" for t in self.tenders)
+        if self.points_returned:
+            out.append(f"  points returned: {self.points_returned}")
+        if self.points_clawed_back:
+            out.append(f"  points earned clawed back: {self.points_clawed_back}")
+        if self.coupons_restored:
+            out.append(f"  coupons restored: {', '.join(self.coupons_restored)}")
+        if self.coupons_forfeited:
+            out.append(f"  coupons forfeited: {', '.join(self.coupons_forfeited)}")
+        return "\n".join(out)
+
+
+def redeemed_points_value(lines: Sequence[PaidLine]) -> int:
+    """The money value (minor units) of the points shares still standing on *lines*."""
+    return sum(s.amount.minor for line in lines for s in line.discounts if s.points)

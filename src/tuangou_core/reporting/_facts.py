@@ -1,0 +1,342 @@
+"""The fold behind every metric: a log of events read once into facts per group and order.
+
+:func:`log_facts` walks the log a single time and keeps, for each group and each order
+``(group, member)``, what the metrics of :mod:`tuangou_core.reporting` need: when it opened,
+joined, paid, formed, failed, shipped; whether it was withdrawn or lost a lottery; the cash it
+paid and was owed back. The metrics then count over these facts instead of re-reading the log,
+which is what lets :func:`~tuangou_core.reporting.report` fold a large log once.
+
+This module reads events only; :mod:`tuangou_core.reporting` is its public face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import attrs
+
+from tuangou_core.group import (
+    AuthorisationReleased,
+    Event,
+    GroupFailed,
+    GroupFormed,
+    GroupOpened,
+    MemberJoined,
+    OrderCancelled,
+    OrderCompleted,
+    OrderPaid,
+    OrderRepriced,
+    OrderShipped,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentReceived,
+    Projection,
+    RefundDue,
+    RefundReason,
+    StockReleased,
+    StockReserved,
+    WinnersDrawn,
+    amount_in,
+    fold_events,
+)
+from tuangou_core.money import Currency, Money
+
+OrderKey = tuple[str, str]
+"""An order: ``(group, member)``; a member has at most one order in a group."""
+
+# -- the fold ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class GroupFacts:
+    """What the log says about one group.
+
+    ``formed_at`` is the moment it formed (``due`` when its deadline formed it).
+    ``outcome`` is ``"open"``, ``"formed"`` or ``"failed"``.
+    """
+
+    group: str
+    opener: str | None
+    opened_at: datetime | None
+    outcome: str
+    formed_at: datetime | None
+    failed_at: datetime | None
+    size: int
+    virtual: int
+
+    @property
+    def time_to_form(self) -> timedelta | None:
+        """From opening to forming, when both are in the log."""
+        if self.opened_at is None or self.formed_at is None:
+            return None
+        return self.formed_at - self.opened_at
+
+
+@attrs.frozen
+class OrderFacts:
+    """What the log says about one order: its steps, its cash and the events behind it."""
+
+    group: str
+    member: str
+    role: str
+    qty: int
+    joined_at: datetime | None
+    paid_at: datetime | None
+    withdrawn: bool  # left (refunded as cancelled) or cancelled before forming
+    lottery_lost: bool
+    shipped_at: datetime | None
+    completed_at: datetime | None
+    paid: Money
+    refunded: Money
+    events: tuple[int, ...]  # indexes into the log
+
+    @property
+    def key(self) -> OrderKey:
+        """``(group, member)``."""
+        return (self.group, self.member)
+
+    @property
+    def net(self) -> Money:
+        """Cash paid minus cash owed back."""
+        return self.paid - self.refunded
+
+
+@attrs.frozen
+class LogFacts:
+    """A log folded once: its groups and orders in first-seen order, and its currency."""
+
+    currency: str
+    groups: tuple[GroupFacts, ...]
+    orders: tuple[OrderFacts, ...]
+
+    def group(self, group: str) -> GroupFacts | None:
+        """The group named *group*, or None."""
+        for found in self.groups:
+            if found.group == group:
+                return found
+        return None
+
+
+class _Group:
+    __slots__ = ("failed_at", "formed_at", "group", "opened_at", "opener", "size", "virtual")
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.opener: str | None = None
+        self.opened_at: datetime | None = None
+        self.formed_at: datetime | None = None
+        self.failed_at: datetime | None = None
+        self.size = 0
+        self.virtual = 0
+
+
+class _Order:
+    __slots__ = (
+        "completed_at",
+        "events",
+        "group",
+        "joined_at",
+        "lost",
+        "member",
+        "paid",
+        "paid_at",
+        "qty",
+        "refunded",
+        "role",
+        "shipped_at",
+        "withdrawn",
+    )
+
+    def __init__(self, group: str, member: str) -> None:
+        self.group = group
+        self.member = member
+        self.role = "joiner"
+        self.qty = 0
+        self.joined_at: datetime | None = None
+        self.paid_at: datetime | None = None
+        self.withdrawn = False
+        self.lost = False
+        self.shipped_at: datetime | None = None
+        self.completed_at: datetime | None = None
+        self.paid = 0
+        self.refunded = 0
+        self.events: list[int] = []
+
+
+class _Fold:
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.groups: dict[str, _Group] = {}
+        self.orders: dict[OrderKey, _Order] = {}
+
+    def group(self, group: str) -> _Group:
+        found = self.groups.get(group)
+        if found is None:
+            found = self.groups[group] = _Group(group)
+        return found
+
+    def order(self, group: str, member: str, index: int) -> _Order:
+        key = (group, member)
+        found = self.orders.get(key)
+        if found is None:
+            self.group(group)
+            found = self.orders[key] = _Order(group, member)
+        found.events.append(index)
+        return found
+
+    def cash(self, amount: Money, index: int) -> int:
+        return amount_in(amount, self.currency, index, "the report")
+
+
+def _opened(fold: _Fold, event: GroupOpened, _index: int) -> None:
+    group = fold.group(event.group)
+    group.opener = event.opener
+    group.opened_at = event.at
+
+
+def _joined(fold: _Fold, event: MemberJoined, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    order.role = event.role
+    order.qty = event.qty
+    order.joined_at = event.at
+
+
+def _received(fold: _Fold, event: PaymentReceived | PaymentCaptured, index: int) -> None:
+    fold.order(event.group, event.member, index).paid += fold.cash(event.amount, index)
+
+
+def _paid(fold: _Fold, event: OrderPaid, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    if order.paid_at is None:
+        order.paid_at = event.at
+
+
+def _refund(fold: _Fold, event: RefundDue, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    order.refunded += fold.cash(event.amount, index)
+    if event.reason is RefundReason.CANCELLED:
+        order.withdrawn = True
+    elif event.reason is RefundReason.LOTTERY_LOST:
+        order.lost = True
+
+
+def _cancelled(fold: _Fold, event: OrderCancelled, index: int) -> None:
+    fold.order(event.group, event.member, index).withdrawn = True
+
+
+def _formed(fold: _Fold, event: GroupFormed, _index: int) -> None:
+    group = fold.group(event.group)
+    group.formed_at = event.due or event.at
+    group.size = event.size
+    group.virtual = event.virtual
+
+
+def _failed(fold: _Fold, event: GroupFailed, _index: int) -> None:
+    fold.group(event.group).failed_at = event.due
+
+
+def _drawn(fold: _Fold, event: WinnersDrawn, index: int) -> None:
+    for member in event.losers:
+        fold.order(event.group, member, index).lost = True
+
+
+def _shipped(fold: _Fold, event: OrderShipped, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    if order.shipped_at is None:
+        order.shipped_at = event.at
+
+
+def _completed(fold: _Fold, event: OrderCompleted, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    if order.completed_at is None:
+        order.completed_at = event.at
+
+
+def _order_event(
+    fold: _Fold,
+    event: StockReserved
+    | StockReleased
+    | PaymentAuthorised
+    | AuthorisationReleased
+    | OrderRepriced,
+    index: int,
+) -> None:
+    fold.order(event.group, event.member, index)
+
+
+_FACTS: Final = Projection[Callable[[_Fold, Any, int], None]](
+    "the metrics",
+    {
+        GroupOpened: _opened,
+        MemberJoined: _joined,
+        StockReserved: _order_event,
+        StockReleased: _order_event,
+        PaymentReceived: _received,
+        PaymentAuthorised: _order_event,
+        OrderPaid: _paid,
+        PaymentCaptured: _received,
+        AuthorisationReleased: _order_event,
+        OrderCancelled: _cancelled,
+        RefundDue: _refund,
+        GroupFormed: _formed,
+        OrderRepriced: _order_event,
+        GroupFailed: _failed,
+        WinnersDrawn: _drawn,
+        OrderShipped: _shipped,
+        OrderCompleted: _completed,
+    },
+)
+
+
+def _check_currency(currency: object) -> str:
+    return Currency.of(currency).code  # type: ignore[arg-type]
+
+
+def log_facts(events: Iterable[Event], currency: str = "CNY") -> LogFacts:
+    """Fold *events* once into what every metric reads.
+
+    Args:
+        events: a log in time order, as the group decider produced it.
+        currency: the currency of every amount in the log.
+
+    Raises:
+        InvalidInput: ``unknown_event`` for an item that is not an event,
+            ``currency_mismatch`` for an amount in another currency, ``unknown_currency``.
+    """
+    fold = _Fold(_check_currency(currency))
+    fold_events(_FACTS, fold, events)
+    code = fold.currency
+    groups = tuple(
+        GroupFacts(
+            group=g.group,
+            opener=g.opener,
+            opened_at=g.opened_at,
+            outcome="formed" if g.formed_at else "failed" if g.failed_at else "open",
+            formed_at=g.formed_at,
+            failed_at=g.failed_at,
+            size=g.size,
+            virtual=g.virtual,
+        )
+        for g in fold.groups.values()
+    )
+    orders = tuple(
+        OrderFacts(
+            group=o.group,
+            member=o.member,
+            role=o.role,
+            qty=o.qty,
+            joined_at=o.joined_at,
+            paid_at=o.paid_at,
+            withdrawn=o.withdrawn,
+            lottery_lost=o.lost,
+            shipped_at=o.shipped_at,
+            completed_at=o.completed_at,
+            paid=Money(o.paid, code),
+            refunded=Money(o.refunded, code),
+            events=tuple(o.events),
+        )
+        for o in fold.orders.values()
+    )
+    return LogFacts(code, groups, orders)
