@@ -61,7 +61,7 @@ def _heading(name: str, value: object) -> tuple[str, str]:
         return f"{name} = {members}", ""
     if inspect.isclass(value) or callable(value):
         return _signature(value, name), inspect.getdoc(value) or ""
-    return f"{name} = {value!r}", ""
+    return f"{name} = {_Stable(value)!r}", ""
 
 
 def _summary(module: types.ModuleType) -> str:

@@ -137,17 +137,19 @@ def apply_all(
 def test_partial_refunds_that_return_everything_return_exactly_what_was_paid(
     data: st.DataObject,
 ) -> None:
-    """Any sequence of partial refunds closed by a full one returns the paid cash exactly."""
+    """Any sequence of partial refunds closed by a full one returns the paid cash exactly, and
+    reverses exactly the discounts that stood (all of them on an order that took cash)."""
     order = data.draw(paid_orders())
     final, plans = apply_all(order, data.draw(request_sequences(order)))
     assert sum(p.amount.minor for p in plans) == order.paid.minor
     assert final.net.minor == 0
+    standing_at_sale = order.standing_discounts()
     for index, paid_line in enumerate(order.lines):
         back = sum(r.cash.minor for p in plans for r in p.lines if r.index == index)
         assert back == paid_line.paid.minor
         units = sum(r.units for p in plans for r in p.lines if r.index == index)
         assert units == paid_line.qty
-        for share in paid_line.discounts:
+        for share in standing_at_sale[index]:
             reversed_ = sum(
                 d.amount.minor
                 for p in plans
@@ -224,8 +226,8 @@ def test_units_one_at_a_time_add_up_to_the_line() -> None:
     assert order.lines[0].cash.is_zero
 
 
-def test_uneven_units_round_half_up_and_the_last_takes_the_rest() -> None:
-    """10.00 over 3 units: back 3.33 (keeps 6.67), 3.33 (keeps round(3.335) = 3.34), then 3.34."""
+def test_unit_returns_follow_the_cumulative_rule() -> None:
+    """10.00 over 3 units: with r back in all, round(10.00 × r / 3): 3.33, 3.34, 3.33."""
     order = PaidOrder(
         "o3",
         (PaidLine("x", 3, cny("10.00"), cny("10.00")),),
@@ -236,7 +238,47 @@ def test_uneven_units_round_half_up_and_the_last_takes_the_rest() -> None:
         plan = plan_refund(order, UnitsRefund({"x": 1}))
         amounts.append(plan.amount)
         order = order.apply(plan)
-    assert amounts == [cny("3.33"), cny("3.33"), cny("3.34")]
+    assert amounts == [cny("3.33"), cny("3.34"), cny("3.33")]
+
+
+def test_unit_returns_one_by_one_never_drift() -> None:
+    """3 × 1.00 less a 0.01 coupon (2.99 due) gives back 1.00, 0.99, 1.00: 2.99 in all."""
+    order = PaidOrder(
+        "o-drift",
+        (
+            PaidLine(
+                "x",
+                3,
+                cny("1.00"),
+                cny("2.99"),
+                (DiscountShare("c", Funder.MERCHANT, cny("0.01")),),
+            ),
+        ),
+        (TenderPaid("wechat", "w", cny("2.99")),),
+    )
+    amounts = []
+    for _ in range(3):
+        plan = plan_refund(order, UnitsRefund({0: 1}))
+        amounts.append(plan.amount)
+        order = order.apply(plan)
+    assert amounts == [cny("1.00"), cny("0.99"), cny("1.00")]
+    assert order.net.is_zero
+
+
+def test_a_unit_return_never_gives_more_than_is_left() -> None:
+    """After a 60.00 small claim on 2 × 50.00, one unit back gives the 40.00 left, then none."""
+    order = PaidOrder(
+        "o-cap",
+        (PaidLine("x", 2, cny("50.00"), cny("100.00")),),
+        (TenderPaid("wechat", "w", cny("100.00")),),
+    )
+    order = order.apply(plan_refund(order, AmountRefund(cny("60.00"))))
+    plan = plan_refund(order, UnitsRefund({0: 1}))
+    assert plan.amount == cny("40.00")
+    order = order.apply(plan)
+    with pytest.raises(Rejected) as refused:
+        plan_refund(order, UnitsRefund({0: 1}))
+    assert refused.value.code == "refund_exceeds_paid"
 
 
 def test_wechat_goes_back_before_balance() -> None:
@@ -252,12 +294,17 @@ def test_wechat_goes_back_before_balance() -> None:
     assert balance_first.tenders[0].kind == "balance"
 
 
-def test_small_claim_keeps_units_and_discounts() -> None:
-    """小额理赔 of 5.00 on pears returns cash only; the units and the coupon share stay."""
-    plan = plan_refund(two_line_order(), AmountRefund(cny("5.00"), sku="pear"))
+def test_small_claim_keeps_units_and_reverses_discounts_with_the_cash() -> None:
+    """小额理赔 of 5.00 on pears keeps the units; the platform coupon stands in proportion to the
+    cash, round(4.50 × 35.50 / 40.50) = 3.94, so the pears' share gives back 0.56."""
+    order = two_line_order()
+    plan = plan_refund(order, AmountRefund(cny("5.00"), sku="pear"))
     (pear,) = plan.lines
-    assert (pear.units, pear.cash, pear.discounts) == (0, cny("5.00"), ())
+    assert (pear.units, pear.cash) == (0, cny("5.00"))
+    assert plan.discounts_reversed() == {"p": cny("0.56")}
+    assert plan.after is not None
     assert plan.after.lines[1].units == 2
+    assert plan.after.platform_discount() == cny("3.94")
     assert not plan.ends_order
 
 
@@ -316,6 +363,7 @@ def test_tier_difference_from_quotes() -> None:
     assert plan.amount == cny("10.00")
     assert plan.discounts_reversed() == {"group price": cny("-10.00")}
     assert plan.coupons_restored == plan.coupons_forfeited == ()
+    assert plan.after is not None
     assert plan.after.coupons == ("p10",)
     with pytest.raises(Rejected) as error:
         plan_refund(plan.after, TierDifference(first))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tuangou_core.campaign._campaign import Campaign
 from tuangou_core.campaign._coupons import Coupon, CouponKind, Funder
 from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._points import PointsRule
 from tuangou_core.campaign._rules import (
     ChargeMode,
     Expiry,
@@ -45,6 +46,7 @@ __all__ = [
     "GroupRule",
     "LotteryRule",
     "Overflow",
+    "PointsRule",
     "SeckillRule",
     "Tier",
     "TieredRule",

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from tuangou_core.campaign._coupons import Coupon
 from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._points import PointsRule
 from tuangou_core.campaign._rules import (
     ChargeMode,
     Expiry,
@@ -36,6 +37,7 @@ def campaign_fields(
     data: Mapping[str, Any],
     fees: Mapping[str, Any] | None,
     coupons: Sequence[Mapping[str, Any]],
+    points: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The keyword arguments of a :class:`Campaign` read from its plain tables.
 
@@ -83,6 +85,7 @@ def campaign_fields(
             for c in coupons
         ),
         "calendar": _calendar(data.get("calendar")),
+        "points": None if points is None else PointsRule.build(points, currency),
     }
 
 
@@ -115,13 +118,15 @@ _CAMPAIGN_KEYS: Final = {
     "per_member_limit",
     "overflow",
     "consolation_coupon",
+    "seed_sha256",
+    "draw_within",
     "calendar",
 }
 
 _RULE_KEYS: Final = {
     "fixed": {"size", "price"},
     "tiered": {"tiers", "charge"},
-    "lottery": {"size", "price", "winners", "consolation_coupon"},
+    "lottery": {"size", "price", "winners", "consolation_coupon", "seed_sha256", "draw_within"},
     "seckill": {"size", "price", "starts_at"},
 }
 
@@ -176,7 +181,14 @@ def _build_rule(name: object, data: Mapping[str, Any], currency: str) -> GroupRu
         return FixedRule(size, price)
     if name == "lottery":
         winners = whole(data.get("winners"), "campaign.winners", 1, size - 1)
-        return LotteryRule(size, price, winners, data.get("consolation_coupon"))
+        return LotteryRule(
+            size,
+            price,
+            winners,
+            data.get("consolation_coupon"),
+            data.get("seed_sha256"),
+            _duration(data.get("draw_within", "PT24H"), "campaign.draw_within"),
+        )
     starts_at = data.get("starts_at")
     if starts_at is None:
         raise rule_error("campaign.starts_at", "is required for a seckill group", None)

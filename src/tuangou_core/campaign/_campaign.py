@@ -12,6 +12,7 @@ import attrs
 from tuangou_core.campaign._build import campaign_fields
 from tuangou_core.campaign._coupons import Coupon
 from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._points import PointsRule
 from tuangou_core.campaign._rules import Expiry, FixedRule, GroupRule, Overflow, TieredRule
 from tuangou_core.campaign._validation import positive_price, rule_error, whole
 from tuangou_core.money import Money
@@ -48,6 +49,7 @@ class Campaign:
         fees: the fee schedule for the split.
         coupons: the coupons members may present.
         calendar: the merchant's calendar: extensions, quiet hours, opening slots.
+        points: the member points a formed order earns, if any.
 
     Raises:
         InvalidRule: naming the field, for any rule that cannot be run.
@@ -71,6 +73,7 @@ class Campaign:
     fees: FeeSchedule = _NO_FEES
     coupons: tuple[Coupon, ...] = ()
     calendar: Calendar = _PLAIN_CALENDAR
+    points: PointsRule | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -128,6 +131,8 @@ class Campaign:
                     raise rule_error(
                         f"coupons[{coupon.id}]", f"must be in {currency}", money.currency
                     )
+        if self.points is not None and self.points.value.currency != currency:
+            raise rule_error("points.value", f"must be in {currency}", self.points.value.currency)
 
     @property
     def currency(self) -> str:
@@ -166,6 +171,7 @@ class Campaign:
         *,
         fees: Mapping[str, Any] | None = None,
         coupons: Sequence[Mapping[str, Any]] = (),
+        points: Mapping[str, Any] | None = None,
     ) -> Campaign:
         """Read a campaign from plain values, as the scenario file's ``[campaign]`` table.
 
@@ -173,6 +179,7 @@ class Campaign:
             data: the campaign keys of ../SCENARIO (``id``, ``list_price``, ``rule``, ...).
             fees: the ``[fees]`` table.
             coupons: the ``[[coupons]]`` tables.
+            points: the ``[points]`` table, if the campaign earns points.
 
         Returns:
             The validated campaign.
@@ -180,4 +187,4 @@ class Campaign:
         Raises:
             InvalidRule: naming the key, for a missing, unknown or invalid one.
         """
-        return cls(**campaign_fields(data, fees, coupons))
+        return cls(**campaign_fields(data, fees, coupons, points))

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from datetime import datetime
+from typing import Final
 
 import attrs
 
 from tuangou_core.campaign._validation import positive_price, rule_error, whole
 from tuangou_core.money import Money, Rate
-from tuangou_core.timing import require_aware
+from tuangou_core.timing import Duration, require_aware
+
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+_DRAW_WITHIN: Final = Duration(seconds=24 * 3600)  # an undrawn formed group fails after this
 
 
 class ChargeMode(enum.Enum):
@@ -118,11 +124,28 @@ class LotteryRule:
     price: Money
     winners: int
     consolation_coupon: str | None = None
+    seed_sha256: str | None = None
+    draw_within: Duration = _DRAW_WITHIN
 
     def __attrs_post_init__(self) -> None:
         whole(self.size, "size", 2)
         positive_price(self.price, "price")
         whole(self.winners, "winners", 1, self.size - 1)
+        commitment = self.seed_sha256
+        if commitment is not None and (
+            not isinstance(commitment, str) or not _SHA256_HEX.fullmatch(commitment)
+        ):
+            raise rule_error(
+                "campaign.seed_sha256", "must be 64 lowercase hex digits (a sha256)", commitment
+            )
+        if not isinstance(self.draw_within, Duration):
+            raise rule_error("campaign.draw_within", "must be a Duration", self.draw_within)
+
+    def seed_matches(self, seed: str) -> bool:
+        """True when *seed* is the committed one (sha256 of its UTF-8 bytes), or none was."""
+        if self.seed_sha256 is None:
+            return True
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest() == self.seed_sha256
 
     @property
     def min_size(self) -> int:

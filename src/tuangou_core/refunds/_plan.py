@@ -1,9 +1,9 @@
 """Refund planning: the arithmetic that turns a request on a paid order into a plan.
 
-Each kind of request becomes a change per line (units back, cash back, the discount shares
-after); :func:`plan_refund` then sends the cash back along the tenders, returns or claws back
-points, settles the coupons and builds the order after. The rules are in the docstring of
-:mod:`tuangou_core.refunds`, the planner's public face.
+Each kind of request becomes a change per line (units back, cash back, a new price); the plan
+then sends the cash back along the tenders, reverses the discounts by the one standing rule,
+returns or claws back points, settles the coupons and builds the order after. The rules are in
+the docstring of :mod:`tuangou_core.refunds`, the planner's public face.
 """
 
 from __future__ import annotations
@@ -21,14 +21,17 @@ from tuangou_core.refunds._values import (
     DiscountShare,
     FullRefund,
     LineRefund,
+    PaidLine,
     PaidOrder,
     RefundPlan,
     RefundPolicy,
     RefundRequest,
+    TenderPaid,
     TenderRefund,
     TierDifference,
     UnitsRefund,
-    redeemed_points_value,
+    lines_of,
+    standing_shares,
 )
 
 
@@ -36,23 +39,14 @@ def _exceeds(message: str, **fields: object) -> Rejected:
     return Rejected("refund_exceeds_paid", message, **fields)
 
 
-def _keep(held: int, remaining: int, units: int, rounding: Rounding) -> int:
-    """What stays of *held* when *units* of *remaining* go back."""
-    if units >= remaining:
-        return 0
-    return rounding.divide(held * (remaining - units), remaining)
-
-
-# -- planning ----------------------------------------------------------------------------------
-
-
 @attrs.define
 class _Change:
-    """One line's change: units returned, cash back and the new shares."""
+    """One line's change: units returned, cash back, and its new price (a tier difference)."""
 
     units: int = 0
     cash: int = 0
-    shares: tuple[DiscountShare, ...] | None = None  # the shares after; None: unchanged
+    repriced: PaidLine | None = None  # the line at its new price; None: the price stays
+    by_units: bool = False  # the cash counts toward the cumulative unit rule
 
 
 def _line_index(order: PaidOrder, key: str | int) -> int:
@@ -71,6 +65,8 @@ def _line_index(order: PaidOrder, key: str | int) -> int:
 def _units_changes(
     order: PaidOrder, units: Mapping[str | int, int], rounding: Rounding
 ) -> dict[int, _Change]:
+    """The cumulative unit rule: with ``r`` of a line's ``q`` units back in all, the unit
+    returns together give back ``round(due × r / q)``, never more than the line still holds."""
     if not isinstance(units, Mapping) or not units:
         raise InvalidInput("invalid_request", "units must name at least one line", field="units")
     changes: dict[int, _Change] = {}
@@ -87,18 +83,9 @@ def _units_changes(
                 order=order.order_id,
                 line=line.sku,
             )
-        held = line.units
-        keep_cash = _keep(line.cash.minor, held, count, rounding)
-        shares = tuple(
-            attrs.evolve(
-                s,
-                amount=Money._trusted(
-                    _keep(s.amount.minor, held, count, rounding), s.amount.currency
-                ),
-            )
-            for s in line.discounts
-        )
-        changes[index] = _Change(count, line.cash.minor - keep_cash, shares)
+        back_in_all = rounding.divide(line.due.minor * (line.units_returned + count), line.qty)
+        cash = min(back_in_all - line.unit_refunded.minor, line.cash.minor)
+        changes[index] = _Change(count, max(cash, 0), by_units=True)
     return changes
 
 
@@ -134,7 +121,7 @@ def _tier_changes(order: PaidOrder, quote: Quote) -> dict[int, _Change]:
             "quote_mismatch", "the repriced quote must have the order's lines", field="quote"
         )
     changes: dict[int, _Change] = {}
-    for index, (line, new) in enumerate(zip(order.lines, quote.lines, strict=True)):
+    for index, (line, new) in enumerate(zip(order.lines, lines_of(quote), strict=True)):
         if new.sku != line.sku or new.qty != line.units or line.units != line.qty:
             raise InvalidInput(
                 "quote_mismatch",
@@ -142,26 +129,22 @@ def _tier_changes(order: PaidOrder, quote: Quote) -> dict[int, _Change]:
                 f"{line.units} × {line.sku}",
                 field="quote",
             )
-        if new.total > line.cash:
+        if new.paid > line.cash:
             raise Rejected(
                 "not_cheaper",
-                f"line {line.sku} would cost {new.total}, more than the {line.cash} held",
+                f"line {line.sku} would cost {new.paid}, more than the {line.cash} held",
                 line=line.sku,
             )
-        shares = tuple(
-            DiscountShare(step.name, step.funder, step.shares[index], step.points > 0)
-            for step in quote.steps
-            if step.shares[index].minor
-        )
-        changes[index] = _Change(0, line.cash.minor - new.total.minor, shares)
+        repriced = attrs.evolve(line, due=new.paid, discounts=new.discounts)
+        changes[index] = _Change(0, line.cash.minor - new.paid.minor, repriced)
     return changes
 
 
 def _full_changes(order: PaidOrder) -> dict[int, _Change]:
     return {
-        i: _Change(line.units, line.cash.minor, ())
+        i: _Change(line.units, line.cash.minor)
         for i, line in enumerate(order.lines)
-        if line.units or line.cash.minor or line.discounts
+        if line.units or line.cash.minor
     }
 
 
@@ -191,7 +174,11 @@ def _tenders(order: PaidOrder, amount: int, policy: RefundPolicy) -> list[tuple[
 
 
 def plan_refund(
-    order: PaidOrder, request: RefundRequest, policy: RefundPolicy | None = None
+    order: PaidOrder,
+    request: RefundRequest,
+    policy: RefundPolicy | None = None,
+    *,
+    refund_id: str | None = None,
 ) -> RefundPlan:
     """Plan *request* on *order*; nothing changes until :meth:`PaidOrder.apply`.
 
@@ -200,58 +187,64 @@ def plan_refund(
         request: a :class:`FullRefund`, :class:`UnitsRefund`, :class:`AmountRefund` or
             :class:`TierDifference`.
         policy: tender order, coupon rule and rounding; :class:`RefundPolicy` by default.
+        refund_id: the id the caller gives the refund (an idempotency key); by default
+            ``"<order id>:r<n>"``.
 
     Returns:
-        The plan, with the refund id ``"<order id>:r<n>"`` and the order after it.
+        The plan, with its refund id and the order after it.
 
     Raises:
         Rejected: ``refund_exceeds_paid`` for more than a line, a tender or the order still
-            holds, ``nothing_to_refund`` for an order already fully refunded,
-            ``not_cheaper`` for a tier difference that would charge more.
+            holds, or a unit return that would give back nothing; ``nothing_to_refund`` for an
+            order already fully refunded; ``not_cheaper`` for a tier difference that would
+            charge more.
         InvalidInput: ``unknown_line``, ``invalid_quantity``, ``invalid_amount``,
             ``quote_mismatch``, ``invalid_request``.
     """
     policy = policy or RefundPolicy()
-    rounding = policy.rounding
     if isinstance(request, FullRefund):
-        changes = _full_changes(order)
         if order.net.minor == 0 and not any(line.units for line in order.lines):
             raise Rejected(
                 "nothing_to_refund",
                 f"order {order.order_id} was already refunded in full",
                 order=order.order_id,
             )
+        changes = _full_changes(order)
     elif isinstance(request, UnitsRefund):
-        changes = _units_changes(order, request.units, rounding)
+        changes = _units_changes(order, request.units, policy.rounding)
+        if not any(change.cash for change in changes.values()):
+            raise _exceeds(
+                f"order {order.order_id} has no cash left for the units asked",
+                order=order.order_id,
+            )
     elif isinstance(request, AmountRefund):
         changes = _amount_changes(order, request)
     elif isinstance(request, TierDifference):
         changes = _tier_changes(order, request.quote)
     else:
         raise InvalidInput("invalid_request", f"unknown refund request {type(request).__name__}")
-    return _build(order, request.reason, changes, policy)
+    return _build(order, request.reason, changes, policy, refund_id)
 
 
 def _build(
-    order: PaidOrder, reason: RefundReason, changes: dict[int, _Change], policy: RefundPolicy
+    order: PaidOrder,
+    reason: RefundReason,
+    changes: dict[int, _Change],
+    policy: RefundPolicy,
+    refund_id: str | None,
 ) -> RefundPlan:
     currency = order.currency
+    rounding = policy.rounding
     new_lines = list(order.lines)
-    refunds: list[LineRefund] = []
-    for index in sorted(changes):
-        change = changes[index]
-        line = order.lines[index]
-        shares = line.discounts if change.shares is None else change.shares
-        back = _share_delta(line.discounts, shares)
+    for index, change in changes.items():
+        line = change.repriced or order.lines[index]
         cash = Money._trusted(change.cash, currency)
         new_lines[index] = attrs.evolve(
             line,
             refunded=line.refunded + cash,
             units_returned=line.units_returned + change.units,
-            discounts=shares,
+            unit_refunded=line.unit_refunded + cash if change.by_units else line.unit_refunded,
         )
-        if change.units or change.cash or back:
-            refunds.append(LineRefund(index, line.sku, change.units, cash, back))
     amount = sum(change.cash for change in changes.values())
     tenders = _tenders(order, amount, policy)
     new_tenders = list(order.tenders)
@@ -259,27 +252,19 @@ def _build(
         new_tenders[i] = attrs.evolve(
             new_tenders[i], refunded=new_tenders[i].refunded + back_to.amount
         )
-    cash_after = sum(line.cash.minor for line in new_lines)
-    ends = cash_after == 0  # net zero: the order is refunded
-    # Points redeemed come back with the points discount they bought.
-    value_total = order.points_value
-    value_after = redeemed_points_value(new_lines)
-    held_points = order.points_used - order.points_returned
-    keep_points = (
-        policy.rounding.divide(order.points_used * value_after, value_total) if value_total else 0
-    )
-    points_back = max(0, held_points - min(keep_points, held_points))
-    if ends:
-        points_back = held_points
-    # Points earned go back with the cash.
-    paid_total = order.paid.minor
-    earned_held = order.points_earned - order.points_clawed_back
-    keep_earned = (
-        policy.rounding.divide(order.points_earned * cash_after, paid_total) if paid_total else 0
-    )
-    clawed = 0 if not order.points_earned else max(0, earned_held - min(keep_earned, earned_held))
-    if ends:
-        clawed = earned_held
+    before = order.standing_discounts(rounding)
+    net_after = order.net.minor - amount
+    due_after = sum(line.due.minor for line in new_lines)
+    after_shares = standing_shares(new_lines, net_after, due_after, rounding)
+    refunds: list[LineRefund] = []
+    for index, line in enumerate(order.lines):
+        moved = changes.get(index, _Change())
+        back = _share_delta(before[index], after_shares[index])
+        if back or moved.units or moved.cash:
+            cash = Money._trusted(moved.cash, currency)
+            refunds.append(LineRefund(index, line.sku, moved.units, cash, back))
+    ends = net_after == 0
+    points_back, clawed = _points(order, after_shares, net_after, ends, rounding)
     restored: tuple[str, ...] = ()
     forfeited: tuple[str, ...] = ()
     if order.coupons and (ends or reason is RefundReason.AFTER_SALES):
@@ -298,7 +283,7 @@ def _build(
         points_clawed_back=order.points_clawed_back + clawed,
     )
     return RefundPlan(
-        refund_id=f"{order.order_id}:r{seq}",
+        refund_id=refund_id or f"{order.order_id}:r{seq}",
         order_id=order.order_id,
         seq=seq,
         reason=reason,
@@ -312,6 +297,32 @@ def _build(
         ends_order=ends,
         after=after,
     )
+
+
+def _points(
+    order: PaidOrder,
+    after_shares: tuple[tuple[DiscountShare, ...], ...],
+    net_after: int,
+    ends: bool,
+    rounding: Rounding,
+) -> tuple[int, int]:
+    """(redeemed points returned, earned points clawed back) by this refund.
+
+    Redeemed points come back with the points discount they bought: the points still spent are
+    ``round(points used × points discount standing / points discount quoted)``. Earned points
+    go back with the cash: those kept are ``round(points earned × net / paid)``. An order whose
+    net reaches zero returns and claws back everything that is left.
+    """
+    quoted = sum(s.amount.minor for line in order.lines for s in line.discounts if s.points)
+    still = sum(s.amount.minor for line in after_shares for s in line if s.points)
+    held_points = order.points_used - order.points_returned
+    spent = rounding.divide(order.points_used * still, quoted) if quoted else order.points_used
+    points_back = held_points if ends else max(0, held_points - min(spent, held_points))
+    earned_held = order.points_earned - order.points_clawed_back
+    paid = order.paid.minor
+    kept = rounding.divide(order.points_earned * net_after, paid) if paid else 0
+    clawed = earned_held if ends else max(0, earned_held - min(kept, earned_held))
+    return points_back, clawed
 
 
 def _share_delta(
@@ -330,3 +341,48 @@ def _share_delta(
         if (amount := left.get(s.name)) is not None and amount.minor
     )
     return tuple(out)
+
+
+def plan_return(
+    refund_id: str,
+    order_id: str,
+    payment: TenderPaid,
+    reason: RefundReason,
+) -> RefundPlan:
+    """Plan sending a stray payment back whole, along the tender it came by.
+
+    A payment that settles nothing (a duplicate, a late or mismatched amount, one naming no
+    order) is returned as it came: one tender, no line, no discount, no points.
+
+    Args:
+        refund_id: the refund's id.
+        order_id: the order the payment named (``"<group>:<member>"``), for the record.
+        payment: the payment to send back; what it still holds goes back.
+        reason: why (``duplicate_payment``, ``late_payment``, ``amount_mismatch``,
+            ``unmatched_payment``).
+
+    Raises:
+        Rejected: ``nothing_to_refund`` for a payment already returned.
+    """
+    if payment.held.minor <= 0:
+        raise Rejected(
+            "nothing_to_refund",
+            f"payment {payment.payment_id} was already returned",
+            order=order_id,
+        )
+    back = TenderRefund(payment.kind, payment.payment_id, payment.held)
+    return RefundPlan(
+        refund_id=refund_id,
+        order_id=order_id,
+        seq=0,
+        reason=reason,
+        amount=payment.held,
+        lines=(),
+        tenders=(back,),
+        points_returned=0,
+        points_clawed_back=0,
+        coupons_restored=(),
+        coupons_forfeited=(),
+        ends_order=False,
+        after=None,
+    )

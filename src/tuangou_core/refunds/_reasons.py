@@ -16,3 +16,16 @@ class RefundReason(enum.Enum):
     DUPLICATE_PAYMENT = "duplicate_payment"  # a second payment for an order already paid
     LATE_PAYMENT = "late_payment"  # money for a cancelled order or a closed group
     AFTER_SALES = "after_sales"  # 售后: a refund asked for after forming
+    UNMATCHED_PAYMENT = "unmatched_payment"  # money that named no order: sent straight back
+    DRAW_OVERDUE = "draw_overdue"  # a formed lottery group not drawn in time: everyone back
+
+
+ENDING_REASONS: frozenset[RefundReason] = frozenset(
+    {
+        RefundReason.GROUP_FAILED,
+        RefundReason.LOTTERY_LOST,
+        RefundReason.CANCELLED,
+        RefundReason.DRAW_OVERDUE,
+    }
+)
+"""The reasons that end an order whatever is left of it (everything goes back)."""

@@ -8,18 +8,24 @@ a plan is the planner beside this module; :mod:`tuangou_core.refunds` is their p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from tuangou_core.campaign import Funder
 from tuangou_core.errors import Conflict, InvalidInput
-from tuangou_core.money import Money, Rounding
+from tuangou_core.money import Money, Rounding, allocate_minor
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds._reasons import RefundReason
+from tuangou_core.refunds._standing import standing
 
 _RESTORING: Final = frozenset(
-    {RefundReason.GROUP_FAILED, RefundReason.LOTTERY_LOST, RefundReason.CANCELLED}
+    {
+        RefundReason.GROUP_FAILED,
+        RefundReason.LOTTERY_LOST,
+        RefundReason.CANCELLED,
+        RefundReason.DRAW_OVERDUE,
+    }
 )
 
 
@@ -28,20 +34,34 @@ _RESTORING: Final = frozenset(
 
 @attrs.frozen
 class DiscountShare:
-    """A discount's share on one line, still standing (funded by *funder*)."""
+    """A discount's share on one line (funded by *funder*); *points* marks 积分抵扣."""
 
     name: str
     funder: Funder
     amount: Money
-    points: bool = False  # a points redemption (积分抵扣)
+    points: bool = False
+
+
+def _zero_like(field: str) -> Any:
+    return attrs.Factory(lambda self: Money.zero(getattr(self, field).currency), takes_self=True)
 
 
 @attrs.frozen
 class PaidLine:
-    """One paid line: what it cost and what of it the member still holds.
+    """One paid line: what it cost, what it is due now, and what went back.
 
-    ``paid`` is the line's cash as paid; ``refunded`` the cash returned so far;
-    ``discounts`` the discount shares still standing on the units (and cash) held.
+    Args:
+        sku: the product.
+        qty: units bought.
+        unit_price: the unit price before discounts.
+        paid: the line's cash as paid.
+        discounts: each discount's share on the line at its current price, as quoted.
+        refunded: the line's cash returned so far.
+        units_returned: units given back so far.
+        unit_refunded: the cash that unit returns gave back so far (the cumulative unit rule
+            subtracts it).
+        due: the line's amount due at its current price: ``paid`` until a tier difference
+            reprices it.
     """
 
     sku: str
@@ -49,10 +69,10 @@ class PaidLine:
     unit_price: Money
     paid: Money
     discounts: tuple[DiscountShare, ...] = ()
-    refunded: Money = attrs.field(
-        default=attrs.Factory(lambda self: Money.zero(self.paid.currency), takes_self=True)
-    )
+    refunded: Money = attrs.field(default=_zero_like("paid"))
     units_returned: int = 0
+    unit_refunded: Money = attrs.field(default=_zero_like("paid"))
+    due: Money = attrs.field(default=attrs.Factory(lambda self: self.paid, takes_self=True))
 
     @property
     def units(self) -> int:
@@ -72,9 +92,7 @@ class TenderPaid:
     kind: str
     payment_id: str
     paid: Money
-    refunded: Money = attrs.field(
-        default=attrs.Factory(lambda self: Money.zero(self.paid.currency), takes_self=True)
-    )
+    refunded: Money = attrs.field(default=_zero_like("paid"))
 
     @property
     def held(self) -> Money:
@@ -89,18 +107,16 @@ class PaidOrder:
     Args:
         order_id: the order's id; refund ids derive from it.
         lines: the paid lines.
-        tenders: how it was paid; their amounts sum to the lines' cash.
+        tenders: how it was paid; what they still hold sums to the lines' cash.
         points_used: points redeemed (积分抵扣) on the order.
         points_earned: points the order earned.
         coupons: coupons spent on the order, still neither restored nor forfeited.
         refunds: how many refunds were applied (the next refund's sequence is this + 1).
         points_returned: redeemed points already given back.
         points_clawed_back: earned points already taken back.
-        points_value: the money value the redeemed points bought, as paid (by default the
-            points shares of the lines as given).
 
     Raises:
-        InvalidInput: ``tenders_mismatch`` when the tenders do not sum to the lines' cash,
+        InvalidInput: ``tenders_mismatch`` when the tenders do not hold the lines' cash,
             ``currency_mismatch``, ``invalid_order``.
     """
 
@@ -113,9 +129,6 @@ class PaidOrder:
     refunds: int = 0
     points_returned: int = 0
     points_clawed_back: int = 0
-    points_value: int = attrs.field(
-        default=attrs.Factory(lambda self: redeemed_points_value(self.lines), takes_self=True)
-    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.order_id, str) or not self.order_id:
@@ -161,18 +174,10 @@ class PaidOrder:
         Each line keeps its share of every step (the group price step included, as a
         merchant-funded discount); the points step's shares are marked as points.
         """
-        lines = []
-        for index, line in enumerate(quote.lines):
-            shares = tuple(
-                DiscountShare(step.name, step.funder, step.shares[index], step.points > 0)
-                for step in quote.steps
-                if step.shares[index].minor
-            )
-            lines.append(PaidLine(line.sku, line.qty, line.unit_price, line.total, shares))
         paid = tuple(t if isinstance(t, TenderPaid) else TenderPaid(*t) for t in tenders)
         return cls(
             order_id,
-            tuple(lines),
+            lines_of(quote),
             paid,
             points_used=quote.points_used,
             points_earned=points_earned,
@@ -199,13 +204,29 @@ class PaidOrder:
         """Cash the order still holds."""
         return self.paid - self.refunded
 
+    @property
+    def due(self) -> Money:
+        """The amount due at the order's current prices."""
+        return Money._trusted(sum(line.due.minor for line in self.lines), self.currency)
+
+    def standing_discounts(
+        self, rounding: Rounding = Rounding.HALF_UP
+    ) -> tuple[tuple[DiscountShare, ...], ...]:
+        """Each line's discount shares that still stand, by the one standing rule.
+
+        Per funder, the quoted discounts stand in proportion to the cash that stands
+        (``round(discount × net / due)``, all of it while nothing is refunded, none at zero);
+        each funder's standing amount is allocated back over its shares by their size.
+        """
+        return standing_shares(self.lines, self.net.minor, self.due.minor, rounding)
+
     def platform_discount(self) -> Money:
-        """The platform-funded discount still standing on the order (for the split)."""
+        """The platform-funded discount still standing on the order (the split's subsidy)."""
         return Money._trusted(
             sum(
                 share.amount.minor
-                for line in self.lines
-                for share in line.discounts
+                for line in self.standing_discounts()
+                for share in line
                 if share.funder is Funder.PLATFORM
             ),
             self.currency,
@@ -221,7 +242,7 @@ class PaidOrder:
         Raises:
             Conflict: ``refund_out_of_order`` for a plan made from another state.
         """
-        if plan.refund_id != self.next_refund_id() or plan.order_id != self.order_id:
+        if plan.after is None or plan.seq != self.refunds + 1 or plan.order_id != self.order_id:
             raise Conflict(
                 "refund_out_of_order",
                 f"refund {plan.refund_id} was not planned from this state of order "
@@ -229,6 +250,63 @@ class PaidOrder:
                 refund_id=plan.refund_id,
             )
         return plan.after
+
+
+def lines_of(quote: Quote) -> tuple[PaidLine, ...]:
+    """The paid lines of *quote*: each line's total as paid, with its share of every step."""
+    lines = []
+    for index, line in enumerate(quote.lines):
+        shares = tuple(
+            DiscountShare(step.name, step.funder, step.shares[index], step.points > 0)
+            for step in quote.steps
+            if step.shares[index].minor
+        )
+        lines.append(PaidLine(line.sku, line.qty, line.unit_price, line.total, shares))
+    return tuple(lines)
+
+
+def standing_shares(
+    lines: Sequence[PaidLine], net: int, due: int, rounding: Rounding
+) -> tuple[tuple[DiscountShare, ...], ...]:
+    """The standing shares of *lines* on an order with *net* cash and *due* (minor units).
+
+    Per funder, the order-level amount that stands is the contract's
+    ``standing(Σ discounts, net, due)``; it is spread over that funder's shares by what each
+    line alone would keep (its share × its cash / its due), so a refund of one line reverses
+    that line's shares, while the total reversed is exactly the split's.
+    """
+    by_funder: dict[Funder, list[tuple[int, int]]] = {}
+    for i, line in enumerate(lines):
+        for j, share in enumerate(line.discounts):
+            by_funder.setdefault(share.funder, []).append((i, j))
+    amounts = [[share.amount.minor for share in line.discounts] for line in lines]
+    for places in by_funder.values():
+        quoted = [amounts[i][j] for i, j in places]
+        total = sum(quoted)
+        kept = standing(total, net, due, rounding)
+        if kept == total:
+            continue
+        alone = [_alone(amounts[i][j], lines[i], rounding) for i, j in places]
+        weights = alone if any(alone) else quoted
+        parts = allocate_minor(kept, weights) if any(weights) else [0] * len(quoted)
+        for (i, j), part in zip(places, parts, strict=True):
+            amounts[i][j] = part
+    return tuple(
+        tuple(
+            share
+            if share.amount.minor == minor
+            else attrs.evolve(share, amount=Money._trusted(minor, share.amount.currency))
+            for share, minor in zip(line.discounts, row, strict=True)
+        )
+        for line, row in zip(lines, amounts, strict=True)
+    )
+
+
+def _alone(share: int, line: PaidLine, rounding: Rounding) -> int:
+    # A free line (nothing due) keeps its discount while it keeps its units.
+    if line.due.minor <= 0:
+        return share if line.units > 0 else 0
+    return standing(share, line.cash.minor, line.due.minor, rounding)
 
 
 # -- requests and policy -----------------------------------------------------------------------
@@ -286,7 +364,7 @@ class RefundPolicy:
             never does, and returning cash where it came from keeps stored value low.
         restore_coupons_on: the reasons whose order-ending refund restores the coupons;
             any other refund forfeits them.
-        rounding: the rounding of proportional shares.
+        rounding: the rounding of proportional shares (units, discounts, points).
     """
 
     tender_order: tuple[str, ...] = attrs.field(
@@ -323,7 +401,9 @@ class TenderRefund:
 class RefundPlan:
     """A refund, fully specified: per line, per discount, per tender, points and coupons.
 
-    ``amount == Σ line cash == Σ tender amounts``. ``after`` is the order once it is applied.
+    ``amount == Σ tender amounts`` (and ``== Σ line cash`` for an order's refund). ``after`` is
+    the order once it is applied; ``None`` for money returned that was never an order's (a
+    stray payment sent back whole, :func:`~tuangou_core.refunds.plan_return`).
     """
 
     refund_id: str
@@ -338,7 +418,12 @@ class RefundPlan:
     coupons_restored: tuple[str, ...]
     coupons_forfeited: tuple[str, ...]
     ends_order: bool
-    after: PaidOrder = attrs.field(repr=False)
+    after: PaidOrder | None = attrs.field(repr=False)
+
+    @property
+    def units(self) -> int:
+        """Units given back, over every line."""
+        return sum(line.units for line in self.lines)
 
     def discounts_reversed(self) -> dict[str, Money]:
         """Each discount's reversed amount over all lines, by discount name."""
@@ -368,8 +453,3 @@ class RefundPlan:
         if self.coupons_forfeited:
             out.append(f"  coupons forfeited: {', '.join(self.coupons_forfeited)}")
         return "\n".join(out)
-
-
-def redeemed_points_value(lines: Sequence[PaidLine]) -> int:
-    """The money value (minor units) of the points shares still standing on *lines*."""
-    return sum(s.amount.minor for line in lines for s in line.discounts if s.points)
