@@ -1,11 +1,12 @@
 """Hypothesis strategies shared by the test modules, one section per library module.
 
 Add a strategy here when a second test module needs it; keep the sections in the import order
-of the library (money, windows, campaign, pricing, ...).
+of the library (money, timing, campaign, pricing, ...).
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -402,8 +403,10 @@ def group_campaigns(draw: st.DrawFn) -> _c.Campaign:
     """Campaigns of every group rule: fixed, tiered (both charges), lottery and seckill.
 
     List price 100.00; group prices 60.00-90.00; optional leader price, stock, per-member
-    limit, overflow spill and (fixed only) virtual completion. Tiered campaigns carry two
-    coupons: ``off5`` (5.00 off) and ``t85`` (满85减5, which stops qualifying at a cheap tier).
+    limit, overflow spill and (fixed only) virtual completion. Lotteries may commit to the seed
+    ``s1`` (``seed_sha256``) and fail undrawn groups one or three hours after forming. Tiered
+    campaigns carry two coupons: ``off5`` (5.00 off) and ``t85`` (满85减5, which stops
+    qualifying at a cheap tier).
     """
     kind = draw(st.sampled_from(["fixed", "tiered", "lottery", "seckill"]))
     size = draw(st.integers(2, 4))
@@ -413,7 +416,11 @@ def group_campaigns(draw: st.DrawFn) -> _c.Campaign:
     if kind == "fixed":
         rule = _c.FixedRule(size, price)
     elif kind == "lottery":
-        rule = _c.LotteryRule(size, price, draw(st.integers(1, size - 1)))
+        # Half the lotteries commit to the seed "s1" up front; every one fails undrawn groups
+        # an hour or three after forming, so the stream reaches draw deadlines.
+        commitment = draw(st.sampled_from([None, hashlib.sha256(b"s1").hexdigest()]))
+        within = Duration(seconds=draw(st.sampled_from([3600, 3 * 3600])))
+        rule = _c.LotteryRule(size, price, draw(st.integers(1, size - 1)), None, commitment, within)
     elif kind == "seckill":
         rule = _c.SeckillRule(
             size, price, GROUP_START + timedelta(minutes=draw(st.integers(0, 30)))

@@ -32,8 +32,8 @@ class ErrorCode(enum.StrEnum):
     UNKNOWN_GROUP = (
         "unknown_group",
         "Rejected",
-        "the command names a group that was never opened (a `pay` too: there is no order to "
-        "record it against)",
+        "the command names a group that was never opened (a `pay` naming no order is not "
+        "refused: it is recorded under `unmatched` and refunded at once)",
     )
     NOT_A_MEMBER = (
         "not_a_member",
@@ -93,6 +93,17 @@ class ErrorCode(enum.StrEnum):
         "`ship` of an order that is not awaiting shipment",
     )
     NOT_COMPLETABLE = ("not_completable", "Rejected", "`complete` of an order that is not shipped")
+    OPENER_UNPAID = (
+        "opener_unpaid",
+        "Rejected",
+        "a join on a group whose opener (its leader) has not paid yet: the opener pays first",
+    )
+    SEED_MISMATCH = (
+        "seed_mismatch",
+        "Rejected",
+        "a `draw` whose seed does not hash (sha256 of its UTF-8 bytes) to the campaign's "
+        "committed `seed_sha256`",
+    )
     NOT_REFUNDABLE = (
         "not_refundable",
         "Rejected",
@@ -125,6 +136,11 @@ class ErrorCode(enum.StrEnum):
         "payment_conflict",
         "Conflict",
         "a `payment_id` already applied, now with another amount, member or group",
+    )
+    REFUND_CONFLICT = (
+        "refund_conflict",
+        "Conflict",
+        "a `refund_id` already applied, now asking another amount or units, member or group",
     )
     REFUND_OUT_OF_ORDER = (
         "refund_out_of_order",
@@ -204,7 +220,8 @@ class ErrorCode(enum.StrEnum):
     TIME_WENT_BACKWARDS = (
         "time_went_backwards",
         "InvalidInput",
-        "a command earlier than the last event",
+        "a scenario event earlier than the one before it: files must be in time order (through "
+        "the API a command stamped before the clock is decided at the clock instead)",
     )
     INVALID_QUANTITY = (
         "invalid_quantity",
@@ -239,7 +256,10 @@ class ErrorCode(enum.StrEnum):
         "points booked at a value that is not a positive amount",
     )
     INVALID_GROUP = ("invalid_group", "InvalidInput", "an empty group id")
+    INVALID_MEMBER = ("invalid_member", "InvalidInput", "an empty member id")
     INVALID_PAYMENT_ID = ("invalid_payment_id", "InvalidInput", "an empty payment id")
+    INVALID_TENDER = ("invalid_tender", "InvalidInput", "an empty tender on a payment")
+    INVALID_REFUND_ID = ("invalid_refund_id", "InvalidInput", "an empty `refund_id`")
     INVALID_SEED = ("invalid_seed", "InvalidInput", "an empty lottery seed")
     UNKNOWN_COMMAND = (
         "unknown_command",

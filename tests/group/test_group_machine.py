@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import event as note_event
 from hypothesis import settings
@@ -58,6 +59,7 @@ from tuangou_core.group import (
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     RefundDue,
     RequestRefund,
     Ship,
@@ -99,6 +101,11 @@ class Refused(Exception):
         self.code = code
 
 
+def half_up(numerator: int, denominator: int) -> int:
+    """round(numerator / denominator), ties away from zero, for non-negative numbers."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 @dataclass
 class MOrder:
     """One member's order as the model sees it (amounts in fen)."""
@@ -109,10 +116,14 @@ class MOrder:
     coupons: tuple[str, ...]
     due: int
     hold_until: datetime
+    joined_at: datetime
+    seq: int
     status: str = PENDING
     paid: int = 0
     refunded: int = 0
     authorised: int = 0
+    units_returned: int = 0
+    unit_refunded: int = 0
 
     @property
     def net(self) -> int:
@@ -124,33 +135,45 @@ class MGroup:
     """One group as the model sees it."""
 
     id: str
+    leader: str
     deadline: datetime
     unit_price: int
+    spill_of: str | None = None
     orders: dict[str, MOrder] = field(default_factory=dict)
     status: str = "open"
     virtual: int = 0
     winners: tuple[str, ...] = ()
     drawn: bool = False
+    draw_by: datetime | None = None
 
     def count(self, *statuses: str) -> int:
         return sum(1 for o in self.orders.values() if o.status in statuses)
 
 
 class Model:
-    """The rules of SCENARIO.md and issue 4, as plainly as they can be written."""
+    """The rules of SCENARIO.md (revised for issue 11), as plainly as they can be written."""
 
     def __init__(self, campaign: Campaign) -> None:
         self.c = campaign
         self.groups: dict[str, MGroup] = {}
         self.payments: dict[str, tuple[str, str, int]] = {}
+        self.refund_ids: dict[str, tuple[str, str, int, int]] = {}
+        self.unmatched_in = 0  # cash that named no order, all of it sent straight back
+        self.unmatched_held = 0  # authorisations that named no order, all released
         self.units: dict[str, int] = {}
         self.taken = 0
+        self.seq = 0
+        self.clock: datetime | None = None
         rule = campaign.rule
         self.tiered = isinstance(rule, TieredRule)
         self.capture = isinstance(rule, TieredRule) and rule.charge is ChargeMode.CAPTURE_AT_CLOSE
         self.lottery = isinstance(rule, LotteryRule)
         self.counts_units = campaign.stock is not None or campaign.per_member_limit is not None
         self.leader = None if campaign.leader_price is None else campaign.leader_price.minor
+
+    def fingerprint(self) -> str:
+        """Everything the model knows, to tell whether a step changed anything."""
+        return repr((self.groups, self.payments, self.refund_ids, self.units, self.taken))
 
     # prices -----------------------------------------------------------------------------------
 
@@ -194,15 +217,27 @@ class Model:
 
     # time -------------------------------------------------------------------------------------
 
+    def effective(self, at: datetime) -> datetime:
+        """A command stamped before the clock is decided at the clock."""
+        return at if self.clock is None or at >= self.clock else self.clock
+
     def elapse(self, at: datetime) -> None:
-        for group in self.groups.values():
-            for order in group.orders.values():
+        for group in list(self.groups.values()):
+            if group.status != "open":
+                continue
+            for order in list(group.orders.values()):
                 if group.status == "open" and order.status == PENDING and order.hold_until <= at:
                     order.status = CANCELLED
                     self.release(order)
+                    if order.member == group.leader:  # an opener who never paid
+                        self.fail(group)
         for group in list(self.groups.values()):
             if group.status == "open" and group.deadline <= at:
                 self.expire(group)
+        for group in list(self.groups.values()):
+            due = group.draw_by
+            if group.status == "formed" and not group.drawn and due is not None and due <= at:
+                self.fail(group)
 
     def expire(self, group: MGroup) -> None:
         paid = group.count(AWAITING_GROUP)
@@ -210,11 +245,14 @@ class Model:
         if isinstance(rule, TieredRule):
             reached = [t for t in rule.tiers if t.size <= paid]
             if reached:
-                self.form(group, reached[-1].price.minor, 0)
+                self.form(group, reached[-1].price.minor, 0, group.deadline)
                 return
         elif self.c.on_expiry is Expiry.VIRTUAL_COMPLETE and paid >= (self.c.virtual_min or 0):
-            self.form(group, rule.price.minor, rule.size - paid)
+            self.form(group, rule.price.minor, rule.size - paid, group.deadline)
             return
+        self.fail(group)
+
+    def fail(self, group: MGroup) -> None:
         group.status = "failed"
         for order in group.orders.values():
             if order.status == PENDING:
@@ -229,10 +267,13 @@ class Model:
         order.status = REFUNDED
         self.release(order)
 
-    def form(self, group: MGroup, unit_price: int, virtual: int) -> None:
+    def form(self, group: MGroup, unit_price: int, virtual: int, at: datetime) -> None:
         group.status = "formed"
         group.unit_price = unit_price
         group.virtual = virtual
+        rule = self.c.rule
+        if isinstance(rule, LotteryRule):
+            group.draw_by = at + timedelta(seconds=rule.draw_within.seconds)
         for order in group.orders.values():
             if order.status == PENDING:
                 order.status = CANCELLED
@@ -274,43 +315,75 @@ class Model:
             raise Refused("not_a_member")
         return group.orders[member]
 
-    def add(self, group: MGroup, c: Open | Join, role: str) -> None:
-        member, qty, coupons, at = c.member, c.qty, c.coupons, c.at
-        unit = self.leader if role == "opener" and self.leader is not None else self.first_price()
+    def add(self, group: MGroup, c: Open | Join, role: str, at: datetime) -> None:
+        member, qty, coupons = c.member, c.qty, c.coupons
+        spill = group.spill_of is not None
+        leader_price = role == "opener" and self.leader is not None and not spill
+        unit = self.leader if leader_price and self.leader is not None else self.first_price()
         due = self.price(unit, qty, coupons)
-        group.orders[member] = MOrder(member, role, qty, coupons, due, at + PAYMENT_TIMEOUT)
+        existing = group.orders.get(member)
+        if existing is not None:  # a cancelled order reopens: its money stays on it
+            existing.status = PENDING
+            existing.qty, existing.coupons, existing.due = qty, coupons, due
+            existing.hold_until, existing.joined_at = at + PAYMENT_TIMEOUT, at
+        else:
+            self.seq += 1
+            group.orders[member] = MOrder(
+                member, role, qty, coupons, due, at + PAYMENT_TIMEOUT, at, self.seq
+            )
         self.reserve(member, qty)
 
-    def open_group(self, group_id: str, c: Open | Join) -> None:
-        group = MGroup(group_id, c.at + WINDOW, self.first_price())
+    def open_group(self, group_id: str, c: Open | Join, at: datetime, spill_of: str | None) -> None:
+        group = MGroup(group_id, c.member, at + WINDOW, self.first_price(), spill_of)
         self.groups[group_id] = group
-        self.add(group, c, "opener")
+        self.add(group, c, "opener", at)
 
     def on_open(self, c: Open) -> None:
         if c.group in self.groups:
             raise Refused("group_exists")
         self.admit(c.member, c.qty, c.at)
         self.check_coupons(c.coupons)
-        self.open_group(c.group, c)
+        self.open_group(c.group, c, c.at, None)
+
+    def not_member(self, group: MGroup, member: str) -> None:
+        order = group.orders.get(member)
+        if order is not None and order.status != CANCELLED:
+            raise Refused("already_member")
 
     def on_join(self, c: Join) -> None:
         group = self.group(c.group)
         if group.status != "open":
             raise Refused("group_closed")
-        if c.member in group.orders:
-            raise Refused("already_member")
+        self.not_member(group, c.member)
         self.admit(c.member, c.qty, c.at)
-        holding = group.count(PENDING, AWAITING_GROUP)
-        if holding >= self.c.max_size and self.c.overflow is Overflow.REJECT:
-            raise Refused("group_full")
+        target = group
+        if group.count(PENDING, AWAITING_GROUP) >= self.c.max_size:
+            if self.c.overflow is Overflow.REJECT:
+                raise Refused("group_full")
+            root = group.spill_of or group.id
+            n = 2
+            found = None
+            while f"{root}-{n}" in self.groups:
+                candidate = self.groups[f"{root}-{n}"]
+                if (
+                    candidate.spill_of == root
+                    and candidate.status == "open"
+                    and candidate.count(PENDING, AWAITING_GROUP) < self.c.max_size
+                ):
+                    found = candidate
+                    break
+                n += 1
+            if found is None:
+                self.check_coupons(c.coupons)
+                self.open_group(f"{root}-{n}", c, c.at, root)
+                return
+            target = found
+            self.not_member(target, c.member)
+        leader = target.orders.get(target.leader)
+        if leader is None or leader.status != AWAITING_GROUP:
+            raise Refused("opener_unpaid")
         self.check_coupons(c.coupons)
-        if holding < self.c.max_size:
-            self.add(group, c, "joiner")
-            return
-        n = 2
-        while f"{c.group}-{n}" in self.groups:
-            n += 1
-        self.open_group(f"{c.group}-{n}", c)
+        self.add(target, c, "joiner", c.at)
 
     def on_pay(self, c: Pay) -> None:
         seen = self.payments.get(c.payment_id)
@@ -318,10 +391,16 @@ class Model:
             if seen == (c.group, c.member, c.amount.minor):
                 return
             raise Refused("payment_conflict")
-        group = self.group(c.group)
-        order = self.order(group, c.member)
         self.payments[c.payment_id] = (c.group, c.member, c.amount.minor)
         amount = c.amount.minor
+        group = self.groups.get(c.group)
+        if group is None or c.member not in group.orders:
+            if self.capture:  # recorded and sent straight back, never refused
+                self.unmatched_held += amount
+            else:
+                self.unmatched_in += amount
+            return
+        order = group.orders[c.member]
         if (
             order.status in ENDED
             or group.status == "failed"
@@ -342,9 +421,9 @@ class Model:
         if isinstance(rule, TieredRule):
             if paid >= self.c.max_size:
                 reached = [t for t in rule.tiers if t.size <= paid]
-                self.form(group, reached[-1].price.minor, 0)
+                self.form(group, reached[-1].price.minor, 0, c.at)
         elif paid >= rule.size:
-            self.form(group, rule.price.minor, 0)
+            self.form(group, rule.price.minor, 0, c.at)
 
     def on_cancel(self, c: Cancel) -> None:
         group = self.group(c.group)
@@ -353,11 +432,20 @@ class Model:
             raise Refused("group_closed")
         if order.status in ENDED:
             raise Refused("order_closed")
+        leader = order.member == group.leader
         if order.status == PENDING:
             order.status = CANCELLED
             self.release(order)
-        else:
-            self.give_all_back(order)
+            if leader:
+                self.fail(group)
+            return
+        self.give_all_back(order)
+        if leader:
+            paid = [o for o in group.orders.values() if o.status == AWAITING_GROUP]
+            if paid:
+                group.leader = min(paid, key=lambda o: (o.joined_at, o.seq)).member
+            else:
+                self.fail(group)
 
     def on_tick(self, c: Tick) -> None:
         pass
@@ -371,6 +459,9 @@ class Model:
             raise Refused("group_not_formed")
         if group.drawn:
             raise Refused("already_drawn")
+        committed = rule.seed_sha256
+        if committed is not None and hashlib.sha256(c.seed.encode()).hexdigest() != committed:
+            raise Refused("seed_mismatch")
         members = [m for m, o in group.orders.items() if o.status == AWAITING_GROUP]
 
         def ticket(member: str) -> str:
@@ -397,12 +488,38 @@ class Model:
         order.status = COMPLETED
 
     def on_requestrefund(self, c: RequestRefund) -> None:
-        order = self.order(self.group(c.group), c.member)
+        group = self.group(c.group)
+        order = self.order(group, c.member)
+        units = c.units or 0
+        amount = c.amount.minor if c.amount is not None else 0
+        if c.refund_id is not None and c.refund_id in self.refund_ids:
+            g, m, seen_units, seen_amount = self.refund_ids[c.refund_id]
+            same = (g, m) == (c.group, c.member) and (
+                seen_units == units
+                if c.units is not None
+                else (seen_units, seen_amount) == (0, amount)
+            )
+            if same:
+                return
+            raise Refused("refund_conflict")
         if order.status not in AFTER_FORMING:
             raise Refused("not_refundable")
-        if c.amount.minor > order.net:
-            raise Refused("refund_exceeds_paid")
-        order.refunded += c.amount.minor
+        if c.units is not None:
+            if units == 0 or units > order.qty - order.units_returned:
+                raise Refused("refund_exceeds_paid")
+            back_in_all = half_up(order.due * (order.units_returned + units), order.qty)
+            back = min(back_in_all - order.unit_refunded, order.net)
+            if back <= 0:
+                raise Refused("refund_exceeds_paid")
+            order.units_returned += units
+            order.unit_refunded += back
+        else:
+            if amount == 0 or amount > order.net:
+                raise Refused("refund_exceeds_paid")
+            back = amount
+        refund_id = c.refund_id or f"{group.id}:{order.member}:lib{len(self.refund_ids)}"
+        self.refund_ids[refund_id] = (group.id, order.member, units, back)
+        order.refunded += back
         if order.net == 0:
             if order.status == AWAITING_SHIPMENT:
                 self.release(order)  # nothing left the warehouse: the units come back
@@ -425,8 +542,13 @@ class GroupMachine(RuleBasedStateMachine):
         self.log: list[Event] = []
         self.next_payment = 0
 
-    @initialize(campaign=group_campaigns(), minutes=st.sampled_from((5, 40)))
-    def start(self, campaign: Campaign, minutes: int) -> None:
+    @initialize(
+        campaign=group_campaigns(),
+        minutes=st.sampled_from((5, 40)),
+        pays=st.booleans(),
+        fills=st.booleans(),
+    )
+    def start(self, campaign: Campaign, minutes: int, pays: bool, fills: bool) -> None:
         self.campaign = campaign
         self.model = Model(campaign)
         self.state = initial_state(campaign)
@@ -436,6 +558,11 @@ class GroupMachine(RuleBasedStateMachine):
         self.long_fold = Fold(campaign)
         self.earlier: list[tuple[int, CampaignState, CampaignState]] = []
         self.issue(Open(self.later(minutes), "g0", "u0"))
+        if pays and "g0" in self.model.groups:  # the opener pays first, most of the time
+            due = self.model.groups["g0"].orders["u0"].due
+            self.issue(Pay(self.now, "g0", "u0", "p0", _cny(due)))
+            if fills and self.led():  # and a group forms early, for the steps after forming
+                self.fill(0)
 
     # plumbing ---------------------------------------------------------------------------------
 
@@ -444,12 +571,17 @@ class GroupMachine(RuleBasedStateMachine):
         return self.now
 
     def issue(self, command: Command) -> None:
-        self.model.elapse(command.at)
+        model = self.model
+        before_model = model.fingerprint()
+        at = model.effective(command.at)
+        model.elapse(at)
         try:
-            self.model.command(command)
+            model.command(attrs.evolve(command, at=at))
             expected = None
         except Refused as refused:
             expected = refused.code
+        if model.fingerprint() != before_model:
+            model.clock = at  # the clock moves only with events, as the decider's does
         before = self.state
         try:
             events = decide(self.state, command)
@@ -465,6 +597,9 @@ class GroupMachine(RuleBasedStateMachine):
             self.apply(decide(self.state, Tick(command.at)))
             return
         assert expected is None, f"{command}: accepted, the model refuses with {expected}"
+        if command.at < at:
+            own = [e for e in events if e.stamped_at is not None]
+            assert all(e.stamped_at == command.at and e.at == at for e in own)
         assert self.fold.execute(command) == events
         assert self.long_fold.execute(command) == events
         self.apply(events)
@@ -567,7 +702,33 @@ class GroupMachine(RuleBasedStateMachine):
 
     @rule(
         index=st.integers(0, 30),
-        kind=st.sampled_from(("draw", "ship", "complete", "full", "half", "one", "over")),
+        kind=st.sampled_from(("pay", "join", "cancel", "open")),
+        back=st.sampled_from((1, 10, 90)),
+    )
+    def stale(self, index: int, kind: str, back: int) -> None:
+        """A command stamped before the clock (a delayed callback): decided at the clock, never
+        refused for its time."""
+        at = self.now - timedelta(minutes=back)
+        group, member = self.pick_order(index)
+        if kind == "pay":
+            model_group = self.model.groups.get(group)
+            due = 7000
+            if model_group is not None and member in model_group.orders:
+                due = model_group.orders[member].due
+            self.next_payment += 1
+            self.issue(Pay(at, group, member, f"p{self.next_payment}", _cny(due)))
+        elif kind == "join":
+            self.issue(Join(at, group, MEMBERS[index % len(MEMBERS)]))
+        elif kind == "cancel":
+            self.issue(Cancel(at, group, member))
+        else:
+            self.issue(Open(at, OPENABLE[index % len(OPENABLE)], member))
+
+    @rule(
+        index=st.integers(0, 30),
+        kind=st.sampled_from(
+            ("draw", "ship", "complete", "full", "half", "one", "over", "zero", "units", "all")
+        ),
         minutes=st.sampled_from((0, 1, 60)),
     )
     def anything_to_anyone(self, index: int, kind: str, minutes: int) -> None:
@@ -585,8 +746,13 @@ class GroupMachine(RuleBasedStateMachine):
             net = 0
             if model_group is not None and member in model_group.orders:
                 net = model_group.orders[member].net
-            amount = {"full": net, "half": net // 2, "one": 1, "over": net + 1}[kind]
-            self.issue(RequestRefund(at, group, member, _cny(max(amount, 1))))
+            if kind in ("units", "all"):
+                qty = model_group.orders[member].qty if net else 1
+                units = 1 if kind == "units" else qty
+                self.issue(RequestRefund(at, group, member, units=units))
+                return
+            amount = {"full": net, "half": net // 2, "one": 1, "over": net + 1, "zero": 0}[kind]
+            self.issue(RequestRefund(at, group, member, _cny(max(amount, 0))))
 
     # targeted rules: they steer the stream towards groups that form, ship and draw ----------
 
@@ -600,11 +766,19 @@ class GroupMachine(RuleBasedStateMachine):
         due = self.model.groups[group].orders[member].due
         self.issue(Pay(self.later(minutes), group, member, f"p{self.next_payment}", _cny(due)))
 
-    @precondition(lambda self: any(g.status == "open" for g in self.model.groups.values()))
+    def led(self) -> list[str]:
+        """Open groups whose leader has paid: the ones that take joins."""
+        return sorted(
+            g.id
+            for g in self.model.groups.values()
+            if g.status == "open" and g.orders[g.leader].status == AWAITING_GROUP
+        )
+
+    @precondition(lambda self: self.led())
     @rule(index=st.integers(0, 20), member=st.sampled_from(MEMBERS), pays=st.booleans())
     def join_open(self, index: int, member: str, pays: bool) -> None:
-        """Someone joins a group that is still open, and maybe pays at once."""
-        open_groups = sorted(g.id for g in self.model.groups.values() if g.status == "open")
+        """Someone joins a group that takes joins, and maybe pays at once."""
+        open_groups = self.led()
         group = open_groups[index % len(open_groups)]
         at = self.later(1)
         self.issue(Join(at, group, member))
@@ -628,6 +802,34 @@ class GroupMachine(RuleBasedStateMachine):
             net = self.model.groups[group].orders[member].net
             self.issue(RequestRefund(at, group, member, _cny(max(net // 3, 1))))
 
+    @precondition(lambda self: self.with_status(AWAITING_SHIPMENT, SHIPPED, COMPLETED))
+    @rule(
+        index=st.integers(0, 20),
+        refund_id=st.sampled_from(("rf1", "rf2", "rf3")),
+        units=st.sampled_from((None, 1, 2)),
+    )
+    def refund_with_an_id(self, index: int, refund_id: str, units: int | None) -> None:
+        """An after-sales refund under a refund_id, of units or an amount: sent again with the
+        same id it is one refund; asking another thing with it is refund_conflict."""
+        ready = self.with_status(AWAITING_SHIPMENT, SHIPPED, COMPLETED)
+        group, member = ready[index % len(ready)]
+        at = self.later(1)
+        if units is None:
+            net = self.model.groups[group].orders[member].net
+            command = RequestRefund(at, group, member, _cny(max(net // 2, 1)), refund_id=refund_id)
+        else:
+            command = RequestRefund(at, group, member, units=units, refund_id=refund_id)
+        self.issue(command)
+        self.issue(attrs.evolve(command, at=self.later(0)))
+
+    @precondition(lambda self: self.with_status(CANCELLED))
+    @rule(index=st.integers(0, 20))
+    def rejoin(self, index: int) -> None:
+        """A member whose order was cancelled joins the same group again."""
+        cancelled = self.with_status(CANCELLED)
+        group, member = cancelled[index % len(cancelled)]
+        self.issue(Join(self.later(1), group, member))
+
     @precondition(
         lambda self: (
             any(g.status == "formed" and not g.drawn for g in self.model.groups.values())
@@ -641,6 +843,54 @@ class GroupMachine(RuleBasedStateMachine):
             g.id for g in self.model.groups.values() if g.status == "formed" and not g.drawn
         )
         self.issue(Draw(self.later(1), ready[0], seed))
+
+    @precondition(
+        lambda self: any(
+            g.status == "open" and g.orders[g.leader].status == PENDING
+            for g in self.model.groups.values()
+        )
+    )
+    @rule(how=st.sampled_from(("lapse", "leave", "join")))
+    def opener_unpaid(self, how: str) -> None:
+        """A group whose opener has not paid: joins are refused; the opener's lapse or leaving
+        ends it at once."""
+        group = sorted(
+            g.id
+            for g in self.model.groups.values()
+            if g.status == "open" and g.orders[g.leader].status == PENDING
+        )[0]
+        leader = self.model.groups[group].leader
+        if how == "lapse":
+            self.issue(Tick(self.later(16)))
+        elif how == "leave":
+            self.issue(Cancel(self.later(1), group, leader))
+        else:
+            self.issue(Join(self.later(0), group, "u4" if leader != "u4" else "u3"))
+
+    @precondition(lambda self: self.led())
+    @rule(index=st.integers(0, 20))
+    def leader_leaves(self, index: int) -> None:
+        """A paid leader leaves before forming: leadership passes, or the group fails."""
+        led = self.led()
+        group = led[index % len(led)]
+        self.issue(Cancel(self.later(1), group, self.model.groups[group].leader))
+
+    @precondition(lambda self: self.led())
+    @rule(index=st.integers(0, 20))
+    def fill(self, index: int) -> None:
+        """Members join a group that takes joins and pay at once, until it forms or is full."""
+        led = self.led()
+        group = led[index % len(led)]
+        at = self.later(1)
+        for member in MEMBERS:
+            model_group = self.model.groups[group]
+            if model_group.status != "open":
+                break
+            self.issue(Join(at, group, member))
+            order = model_group.orders.get(member)
+            if order is not None and order.status == PENDING:
+                self.next_payment += 1
+                self.issue(Pay(at, group, member, f"p{self.next_payment}", _cny(order.due)))
 
     # checks -----------------------------------------------------------------------------------
 
@@ -663,6 +913,8 @@ class GroupMachine(RuleBasedStateMachine):
             group = state.groups[group_id]
             where = f"group {group_id}"
             assert group.status.value == expected.status, where
+            assert group.leader == expected.leader, where
+            assert group.spill_of == expected.spill_of, where
             assert sorted(group.orders) == sorted(expected.orders), where
             if expected.status == "formed":
                 assert group.unit_price.minor == expected.unit_price, where
@@ -679,6 +931,10 @@ class GroupMachine(RuleBasedStateMachine):
                 )
                 wanted = (want.status, want.paid, want.refunded, want.authorised, want.due)
                 assert got == wanted, f"{group_id}/{member}: {got} != model {wanted}"
+        unmatched_cash = sum(u.amount.minor for u in state.unmatched.values() if not u.authorised)
+        unmatched_held = sum(u.amount.minor for u in state.unmatched.values() if u.authorised)
+        assert (unmatched_cash, unmatched_held) == (model.unmatched_in, model.unmatched_held)
+        assert all(u.returned == u.amount for u in state.unmatched.values())
         assert state.stock_taken == model.taken
         assert {m: u for m, u in state.units.items() if u} == {
             m: u for m, u in model.units.items() if u
@@ -710,19 +966,32 @@ class GroupMachine(RuleBasedStateMachine):
         if not hasattr(self, "state"):
             return
         cash_in = sum(
-            e.amount.minor for e in self.log if isinstance(e, PaymentReceived | PaymentCaptured)
+            e.amount.minor
+            for e in self.log
+            if isinstance(e, PaymentReceived | PaymentCaptured)
+            or (isinstance(e, PaymentUnmatched) and not e.authorised)
         )
         cash_out = sum(e.amount.minor for e in self.log if isinstance(e, RefundDue))
         assert cash_in - cash_out == sum(o.net.minor for o in self.state.orders())
         ids = [e.refund_id for e in self.log if isinstance(e, RefundDue)]
         assert len(ids) == len(set(ids))
-        held = sum(e.amount.minor for e in self.log if isinstance(e, PaymentAuthorised))
+        held = sum(
+            e.amount.minor
+            for e in self.log
+            if isinstance(e, PaymentAuthorised)
+            or (isinstance(e, PaymentUnmatched) and e.authorised)
+        )
         let_go = sum(
             e.amount.minor
             for e in self.log
             if isinstance(e, PaymentCaptured | AuthorisationReleased)
         )
         assert held - let_go == sum(o.authorised.minor for o in self.state.orders())
+        assert self.model.unmatched_held == sum(
+            e.amount.minor
+            for e in self.log
+            if isinstance(e, AuthorisationReleased) and e.reason.value == "unmatched_payment"
+        )
 
     def teardown(self) -> None:
         if hasattr(self, "state"):

@@ -126,9 +126,18 @@ def test_lottery_losers_get_the_consolation_coupon() -> None:
 def test_invite_reward_after_three_paid_invitees() -> None:
     """邀请3人得10元无门槛券: a's third paying invitee (d) earns a the invite10."""
     log = EventLog().paid_group("g1", ("a", "b", "c"), 0)
-    log.open("g2", "a", 10).join("g2", "d", 11).join("g2", "e", 12).pay("g2", "d", 13)
+    log.open("g2", "a", 10).pay("g2", "a", 10).join("g2", "d", 11).join("g2", "e", 12)
+    log.pay("g2", "d", 13)
     grants = coupon_grants(log.events, RewardPolicy(invite=InvitePolicy("invite10")))
-    assert grants == (CouponGrant("a", "invite10", "invite", "g2", (6, 9, 15), EventLog.at(13)),)
+    assert grants == (CouponGrant("a", "invite10", "invite", "g2", (6, 9, 17), EventLog.at(13)),)
+
+
+def test_an_opener_who_never_paid_earns_no_invite_reward() -> None:
+    """A ghost group's opener (who never paid) gets no invite coupon for the joiners' payments."""
+    log = EventLog().paid_group("g1", ("b", "c", "d"), 0)
+    log.open("g2", "a", 10).join("g2", "x", 11).join("g2", "y", 12).join("g2", "z", 13)
+    log.pay("g2", "x", 14).pay("g2", "y", 14).pay("g2", "z", 14)
+    assert coupon_grants(log.events, RewardPolicy(invite=InvitePolicy("invite10"))) == ()
 
 
 def test_invites_count_distinct_paying_joiners_only() -> None:

@@ -29,6 +29,7 @@ from tuangou_core.group import (
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     RefundDue,
     RequestRefund,
     Tick,
@@ -159,7 +160,9 @@ def customers_net(events: list[Event]) -> int:
     """Cash paid minus cash refunded, read straight off the events."""
     total = 0
     for event in events:
-        if isinstance(event, PaymentReceived | PaymentCaptured):
+        if isinstance(event, PaymentReceived | PaymentCaptured) or (
+            isinstance(event, PaymentUnmatched) and not event.authorised
+        ):
             total += event.amount.minor
         elif isinstance(event, RefundDue):
             total -= event.amount.minor
@@ -451,9 +454,12 @@ def test_decider_logs_journal_and_audit_agree(rule: str, data: st.DataObject) ->
 
 def test_decider_group_of_five_with_a_platform_coupon_and_refunds() -> None:
     """A formed group with a duplicate payment and an after-sales refund reconciles."""
-    commands: list[Command] = [Open(T0, "g1", "u1")]
+    commands: list[Command] = [
+        Open(T0, "g1", "u1"),
+        Pay(T0, "g1", "u1", "wx1", Money.parse("70.00")),
+    ]
     commands += [Join(T0, "g1", f"u{i}", coupons=("p10",) if i == 2 else ()) for i in range(2, 6)]
-    for i in range(1, 6):
+    for i in range(2, 6):
         commands.append(
             Pay(T0, "g1", f"u{i}", f"wx{i}", Money.parse("60.00" if i == 2 else "70.00"))
         )
@@ -471,8 +477,12 @@ def test_decider_group_of_five_with_a_platform_coupon_and_refunds() -> None:
 def test_decider_tiered_group_reprices_and_refunds_the_difference() -> None:
     """A tiered group closing at 80.00 refunds 10.00 each; journal and audit agree on it."""
     campaign = make_campaign(rule="tiered")
-    commands: list[Command] = [Open(T0, "g1", "u1"), Join(T0, "g1", "u2"), Join(T0, "g1", "u3")]
-    commands += [Pay(T0, "g1", f"u{i}", f"p{i}", Money.parse("90.00")) for i in (1, 2, 3)]
+    commands: list[Command] = [
+        Open(T0, "g1", "u1"),
+        Pay(T0, "g1", "u1", "p1", Money.parse("90.00")),
+    ]
+    commands += [Join(T0, "g1", "u2"), Join(T0, "g1", "u3")]
+    commands += [Pay(T0, "g1", f"u{i}", f"p{i}", Money.parse("90.00")) for i in (2, 3)]
     commands.append(RequestRefund(T0 + timedelta(minutes=1), "g1", "u3", Money.parse("80.00")))
     log = run(campaign, commands)
     assert sum(isinstance(e, OrderRepriced) for e in log) == 3

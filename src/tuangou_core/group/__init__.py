@@ -39,16 +39,19 @@ from tuangou_core.group._events import (
     GroupFormed,
     GroupOpened,
     GroupStatus,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     OrderStatus,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     RefundDue,
     StockReleased,
     StockReserved,
@@ -63,7 +66,7 @@ from tuangou_core.group._projection import (
     fold_events,
 )
 from tuangou_core.group._run import ReplayStep, run
-from tuangou_core.group._state import CampaignState, GroupState, Order, initial_state
+from tuangou_core.group._state import CampaignState, GroupState, Order, Unmatched, initial_state
 from tuangou_core.refunds import RefundReason
 
 __all__ = [
@@ -83,12 +86,14 @@ __all__ = [
     "GroupStatus",
     "InvariantViolation",
     "Join",
+    "LeaderChanged",
     "MemberJoined",
     "Open",
     "Order",
     "OrderCancelled",
     "OrderCompleted",
     "OrderPaid",
+    "OrderReopened",
     "OrderRepriced",
     "OrderShipped",
     "OrderStatus",
@@ -96,6 +101,7 @@ __all__ = [
     "PaymentAuthorised",
     "PaymentCaptured",
     "PaymentReceived",
+    "PaymentUnmatched",
     "Projection",
     "RefundDue",
     "RefundReason",
@@ -105,6 +111,7 @@ __all__ = [
     "StockReleased",
     "StockReserved",
     "Tick",
+    "Unmatched",
     "WinnersDrawn",
     "amount_in",
     "check_invariants",

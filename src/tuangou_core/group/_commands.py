@@ -91,12 +91,20 @@ class Complete:
 
 @attrs.frozen
 class RequestRefund:
-    """An after-sales refund of *amount* (partial or full) on a formed order."""
+    """An after-sales refund on a formed order: *amount* back (小额理赔), or the goods of
+    *units* units returned. Exactly one of the two.
+
+    *refund_id* is the caller's idempotency key: the same id asking the same again changes
+    nothing; asking something else is refused (``refund_conflict``). Without it, every request
+    is a new refund. *reason* is the caller's words, kept on the refund as its note.
+    """
 
     at: datetime
     group: str
     member: str
-    amount: Money
+    amount: Money | None = None
+    units: int | None = None
+    refund_id: str | None = None
     reason: str = "after_sales"
 
 

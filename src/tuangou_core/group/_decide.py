@@ -1,8 +1,9 @@
 """What each command causes: one handler per command type, each a short pure function.
 
 Every handler only reads the state (a :class:`CampaignState` or the working copy of a
-``Fold``) and returns events, or raises a coded refusal. Private: the public entry point is
-:func:`tuangou_core.group.decide`.
+``Fold``) and returns events, or raises a coded refusal. The money commands (pay, refund) are
+in ``_money``; the outcomes they share (forming, failing, refunds) in ``_outcomes``. The
+public entry point is :func:`tuangou_core.group.decide`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Final
 import attrs
 
 from tuangou_core.campaign import Campaign, LotteryRule, Overflow, SeckillRule, check_quantity
-from tuangou_core.errors import Conflict, InvalidInput
+from tuangou_core.errors import InvalidInput
 from tuangou_core.group._commands import (
     Cancel,
     Command,
@@ -31,38 +32,37 @@ from tuangou_core.group._events import (
     Event,
     GroupOpened,
     GroupStatus,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
-    OrderPaid,
+    OrderReopened,
     OrderShipped,
     OrderStatus,
-    PaymentAuthorised,
-    PaymentReceived,
     StockReserved,
     WinnersDrawn,
 )
 from tuangou_core.group._lottery import draw
-from tuangou_core.group._outcomes import (
-    captures,
-    form,
-    forming_price,
-    give_back,
-    member_quote,
-    order_of,
-    reject,
-    release,
-)
-from tuangou_core.group._state import ENDED, PAID, View, find_group
+from tuangou_core.group._money import decide_pay, decide_refund
+from tuangou_core.group._outcomes import fail, give_back, member_quote, order_of, reject, release
+from tuangou_core.group._state import ENDED, GroupState, Order, View, find_group
 from tuangou_core.money import Money
+from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.timing import require_aware
 
 
-def _unit_price(campaign: Campaign, role: str) -> Money:
-    if role == "opener" and campaign.leader_price is not None:
+def _unit_price(campaign: Campaign, role: str, *, spill: bool) -> Money:
+    # A spill group's opener took a joiner's place: the group price, not the leader price.
+    if role == "opener" and not spill and campaign.leader_price is not None:
         return campaign.leader_price
     return campaign.rule.price
+
+
+def _ident(value: object, field: str, code: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(code, f"{field} must be a non-empty string", field=field, value=value)
+    return value
 
 
 def _admit(view: View, member: str, qty: int, at: datetime, group: str) -> None:
@@ -93,6 +93,21 @@ def _admit(view: View, member: str, qty: int, at: datetime, group: str) -> None:
         )
 
 
+def _priced(
+    view: View, qty: int, coupons: tuple[str, ...], role: str, at: datetime, *, spill: bool
+) -> tuple[Quote, datetime]:
+    campaign = view.campaign
+    unit = _unit_price(campaign, role, spill=spill)
+    quote = member_quote(campaign, unit_price=unit, qty=qty, coupon_ids=coupons, role=role)
+    return quote, campaign.payment_timeout.after(at, campaign.zone)
+
+
+def _reserved(view: View, group: str, member: str, qty: int, at: datetime) -> list[Event]:
+    if view.campaign.stock is None and view.campaign.per_member_limit is None:
+        return []
+    return [StockReserved(at, group, member, qty)]
+
+
 def _joined(
     view: View,
     group: str,
@@ -101,33 +116,43 @@ def _joined(
     coupons: tuple[str, ...],
     role: str,
     at: datetime,
+    *,
+    spill: bool = False,
 ) -> list[Event]:
-    campaign = view.campaign
-    quote = member_quote(
-        campaign, unit_price=_unit_price(campaign, role), qty=qty, coupon_ids=coupons, role=role
-    )
-    hold_until = campaign.payment_timeout.after(at, campaign.zone)
-    events: list[Event] = [MemberJoined(at, group, member, qty, role, quote, hold_until, coupons)]
-    if campaign.stock is not None or campaign.per_member_limit is not None:
-        events.append(StockReserved(at, group, member, qty))
-    return events
+    quote, hold_until = _priced(view, qty, coupons, role, at, spill=spill)
+    return [
+        MemberJoined(at, group, member, qty, role, quote, hold_until, coupons),
+        *_reserved(view, group, member, qty, at),
+    ]
+
+
+def _reopened(
+    view: View, group: str, order: Order, qty: int, coupons: tuple[str, ...], at: datetime
+) -> list[Event]:
+    quote, hold_until = _priced(view, qty, coupons, order.role, at, spill=False)
+    return [
+        OrderReopened(at, group, order.member, qty, quote, hold_until, coupons),
+        *_reserved(view, group, order.member, qty, at),
+    ]
 
 
 def _decide_open(view: View, command: Open) -> list[Event]:
-    if not isinstance(command.group, str) or not command.group:
-        raise InvalidInput(
-            "invalid_group", "group must be a non-empty string", field="group", value=command.group
-        )
-    if command.group in view.groups:
-        raise reject(
-            "group_exists", f"group {command.group!r} is already open", group=command.group
-        )
-    _admit(view, command.member, command.qty, command.at, command.group)
-    return _open(view, command.group, command.member, command.qty, command.coupons, command.at)
+    group = _ident(command.group, "group", "invalid_group")
+    member = _ident(command.member, "member", "invalid_member")
+    if group in view.groups:
+        raise reject("group_exists", f"group {group!r} is already open", group=group)
+    _admit(view, member, command.qty, command.at, group)
+    return _open(view, group, member, command.qty, command.coupons, command.at)
 
 
 def _open(
-    view: View, group: str, member: str, qty: int, coupons: tuple[str, ...], at: datetime
+    view: View,
+    group: str,
+    member: str,
+    qty: int,
+    coupons: tuple[str, ...],
+    at: datetime,
+    spill_of: str | None = None,
 ) -> list[Event]:
     if not view.campaign.may_open(at):
         raise reject(
@@ -138,134 +163,80 @@ def _open(
         )
     deadline = view.campaign.deadline(at)
     return [
-        GroupOpened(at, group, member, deadline),
-        *_joined(view, group, member, qty, coupons, "opener", at),
+        GroupOpened(at, group, member, deadline, spill_of),
+        *_joined(view, group, member, qty, coupons, "opener", at, spill=spill_of is not None),
     ]
 
 
 def _decide_join(view: View, command: Join) -> list[Event]:
+    member = _ident(command.member, "member", "invalid_member")
     group = find_group(view, command.group)
     if group.status is not GroupStatus.OPEN:
         raise reject("group_closed", f"group {group.id!r} is {group.status.value}", group=group.id)
-    if command.member in group.orders:
+    _check_not_member(group, member)
+    _admit(view, member, command.qty, command.at, group.id)
+    target = group
+    if group.holding >= view.campaign.max_size:
+        if view.campaign.overflow is Overflow.REJECT:
+            raise reject(
+                "group_full",
+                f"group {group.id!r} holds {group.holding} of {view.campaign.max_size} slots",
+                group=group.id,
+            )
+        root = group.spill_of or group.id
+        found = _spill_target(view, root)
+        if isinstance(found, str):
+            return _open(view, found, member, command.qty, command.coupons, command.at, root)
+        target = found
+        _check_not_member(target, member)
+    if not _leader_paid(target):
+        raise reject(
+            "opener_unpaid",
+            f"group {target.id!r} takes joins once its opener {target.leader!r} has paid",
+            group=target.id,
+            member=member,
+        )
+    order = target.orders.get(member)
+    if order is not None:  # cancelled: the same order, holding a slot again
+        return _reopened(view, target.id, order, command.qty, command.coupons, command.at)
+    return _joined(view, target.id, member, command.qty, command.coupons, "joiner", command.at)
+
+
+def _check_not_member(group: GroupState, member: str) -> None:
+    order = group.orders.get(member)
+    if order is not None and order.status is not OrderStatus.CANCELLED:
         raise reject(
             "already_member",
-            f"{command.member!r} already has an order in group {group.id!r}",
+            f"{member!r} already has an order in group {group.id!r} ({order.status.value})",
             group=group.id,
-            member=command.member,
+            member=member,
         )
-    _admit(view, command.member, command.qty, command.at, group.id)
-    if group.holding < view.campaign.max_size:
-        return _joined(
-            view, group.id, command.member, command.qty, command.coupons, "joiner", command.at
-        )
-    if view.campaign.overflow is Overflow.REJECT:
-        raise reject(
-            "group_full",
-            f"group {group.id!r} holds {group.holding} of {view.campaign.max_size} slots",
-            group=group.id,
-        )
-    spill = _spill_id(view, group.id)
-    return _open(view, spill, command.member, command.qty, command.coupons, command.at)
 
 
-def _spill_id(view: View, group_id: str) -> str:
+def _leader_paid(group: GroupState) -> bool:
+    leader = group.orders.get(group.leader)
+    return leader is not None and leader.status is OrderStatus.AWAITING_GROUP
+
+
+def _spill_target(view: View, root: str) -> GroupState | str:
+    """The open spill group of *root* with room, oldest first, or the id a new one takes."""
     n = 2
-    while f"{group_id}-{n}" in view.groups:
+    while (candidate := f"{root}-{n}") in view.groups:
+        group = view.groups[candidate]
+        if (
+            group.spill_of == root
+            and group.status is GroupStatus.OPEN
+            and group.holding < view.campaign.max_size
+        ):
+            return group
         n += 1
-    return f"{group_id}-{n}"
-
-
-def _check_money(view: View, amount: Money, field: str) -> None:
-    if not isinstance(amount, Money):
-        raise InvalidInput("invalid_amount", f"{field} must be Money", field=field, value=amount)
-    if amount.currency != view.campaign.currency:
-        raise InvalidInput(
-            "currency_mismatch",
-            f"{field} is in {amount.currency}, the campaign in {view.campaign.currency}",
-            field=field,
-            value=amount.currency,
-        )
-    if amount.minor <= 0:
-        raise InvalidInput(
-            "invalid_amount",
-            f"{field} must be positive, got {amount}",
-            field=field,
-            value=str(amount),
-        )
-
-
-def _decide_pay(view: View, command: Pay) -> list[Event]:
-    _check_money(view, command.amount, "amount")
-    if not isinstance(command.payment_id, str) or not command.payment_id:
-        raise InvalidInput(
-            "invalid_payment_id",
-            "payment_id must be a non-empty string",
-            field="payment_id",
-            value=command.payment_id,
-        )
-    seen = view.payments.get(command.payment_id)
-    if seen is not None:
-        if seen == (command.group, command.member, command.amount):
-            return []  # the same notification again: already applied
-        raise Conflict(
-            "payment_conflict",
-            f"payment {command.payment_id!r} was applied as {seen[2]} for {seen[1]!r} in "
-            f"{seen[0]!r}; now it says {command.amount} for {command.member!r} in "
-            f"{command.group!r}",
-            payment_id=command.payment_id,
-        )
-    group = find_group(view, command.group)
-    order = order_of(group, command.member)
-    capture = captures(view.campaign)
-    at = command.at
-    arrived: Event
-    if capture:
-        arrived = PaymentAuthorised(
-            at, group.id, order.member, command.payment_id, command.amount, command.tender
-        )
-    else:
-        arrived = PaymentReceived(
-            at, group.id, order.member, command.payment_id, command.amount, command.tender
-        )
-    # Money that arrives is recorded, then settles the order or goes straight back along
-    # the path it came by.
-    cash = Money.zero(command.amount.currency) if capture else command.amount
-    held = command.amount if capture else None
-    reason = None
-    if order.status in ENDED or group.status is GroupStatus.FAILED:
-        reason = RefundReason.LATE_PAYMENT
-    elif order.status is not OrderStatus.PENDING_PAYMENT:
-        reason = RefundReason.DUPLICATE_PAYMENT
-    elif command.amount != order.due:
-        reason = RefundReason.AMOUNT_MISMATCH
-    if reason is not None:
-        return [arrived, *give_back(order, cash, held, reason, at, command.payment_id)]
-    events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, command.payment_id)]
-    paid_now = attrs.evolve(
-        order,
-        status=OrderStatus.AWAITING_GROUP,
-        paid=order.paid + cash,
-        authorised=order.authorised + held if held is not None else order.authorised,
-        payment_id=command.payment_id,
-    )
-    paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
-    paid.append(paid_now)
-    campaign = view.campaign
-    price = forming_price(campaign, len(paid))
-    if price is not None:
-        pending = [
-            o
-            for o in group.orders.values()
-            if o.status is OrderStatus.PENDING_PAYMENT and o.member != order.member
-        ]
-        events.extend(form(view, group, paid, pending, at, price, 0, None))
-    return events
+    return candidate
 
 
 def _decide_cancel(view: View, command: Cancel) -> list[Event]:
     group = find_group(view, command.group)
     order = order_of(group, command.member)
+    at = command.at
     if group.status is not GroupStatus.OPEN:
         raise reject(
             "group_closed",
@@ -280,15 +251,33 @@ def _decide_cancel(view: View, command: Cancel) -> list[Event]:
             group=group.id,
             member=order.member,
         )
+    leader = order.member == group.leader
     if order.status is OrderStatus.PENDING_PAYMENT:
-        return [
-            OrderCancelled(command.at, group.id, order.member, "left"),
-            *release(view, order, command.at),
+        events: list[Event] = [
+            OrderCancelled(at, group.id, order.member, "left"),
+            *release(view, order, at),
         ]
-    return [
-        *give_back(order, order.net, order.authorised, RefundReason.CANCELLED, command.at),
-        *release(view, order, command.at),
+        if leader:  # an opener who never paid ends the group at once
+            events += fail(view, group, at, at, "opener_unpaid", {(group.id, order.member)})
+        return events
+    events = [*give_back(order, RefundReason.CANCELLED, at), *release(view, order, at)]
+    if leader:
+        events += _pass_leadership(view, group, order, at)
+    return events
+
+
+def _pass_leadership(view: View, group: GroupState, leaving: Order, at: datetime) -> list[Event]:
+    """A paid leader left: the earliest-joined paid member still in the group leads it; with
+    none left, the group fails."""
+    paid = [
+        o
+        for o in group.orders.values()
+        if o.status is OrderStatus.AWAITING_GROUP and o.member != leaving.member
     ]
+    if not paid:
+        return fail(view, group, at, at, "no_paid_member", leaving=leaving.member)
+    successor = min(paid, key=lambda o: (o.joined_at, o.seq))
+    return [LeaderChanged(at, group.id, leaving.member, successor.member)]
 
 
 def _decide_tick(view: View, command: Tick) -> list[Event]:
@@ -308,6 +297,13 @@ def _decide_draw(view: View, command: Draw) -> list[Event]:
         )
     if group.drawn:
         raise reject("already_drawn", f"group {group.id!r} was drawn already", group=group.id)
+    if isinstance(command.seed, str) and command.seed and not rule.seed_matches(command.seed):
+        raise reject(
+            "seed_mismatch",
+            f"the seed of group {group.id!r} does not hash to the campaign's committed "
+            f"seed_sha256 {rule.seed_sha256}",
+            group=group.id,
+        )
     members = [o.member for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
     winners, losers = draw(command.seed, group.id, members, rule.winners)
     events: list[Event] = [
@@ -315,9 +311,7 @@ def _decide_draw(view: View, command: Draw) -> list[Event]:
     ]
     for member in losers:
         order = group.orders[member]
-        events.extend(
-            give_back(order, order.net, order.authorised, RefundReason.LOTTERY_LOST, command.at)
-        )
+        events.extend(give_back(order, RefundReason.LOTTERY_LOST, command.at))
         events.extend(release(view, order, command.at))
     return events
 
@@ -354,49 +348,25 @@ def _decide_fulfilment(view: View, command: Ship | Complete) -> list[Event]:
     return [event]
 
 
-def _decide_refund(view: View, command: RequestRefund) -> list[Event]:
-    _check_money(view, command.amount, "amount")
-    group = find_group(view, command.group)
-    order = order_of(group, command.member)
-    if order.status not in PAID or order.status is OrderStatus.AWAITING_GROUP:
-        raise reject(
-            "not_refundable",
-            f"the order of {order.member!r} is {order.status.value}; "
-            "after-sales refunds apply to formed orders (leave an unformed group "
-            "with cancel)",
-            group=group.id,
-            member=order.member,
-        )
-    if command.amount > order.net:
-        raise reject(
-            "refund_exceeds_paid",
-            f"refund of {command.amount} exceeds the {order.net} left on the order of "
-            f"{order.member!r}",
-            group=group.id,
-            member=order.member,
-        )
-    events = give_back(
-        order, command.amount, None, RefundReason.AFTER_SALES, command.at, note=command.reason
-    )
-    if command.amount == order.net and order.status is OrderStatus.AWAITING_SHIPMENT:
-        events.extend(release(view, order, command.at))
-    return events
-
-
 _DECIDERS: Mapping[type, Callable[[View, Any], list[Event]]] = {
     Open: _decide_open,
     Join: _decide_join,
-    Pay: _decide_pay,
+    Pay: decide_pay,
     Cancel: _decide_cancel,
     Tick: _decide_tick,
     Draw: _decide_draw,
     Ship: _decide_fulfilment,
     Complete: _decide_fulfilment,
-    RequestRefund: _decide_refund,
+    RequestRefund: decide_refund,
 }
 
 
 def decide_now(view: View, command: Command) -> list[Event]:
+    """What *command* itself causes (time has already passed to its ``at``).
+
+    A command stamped before the campaign's clock is decided at the clock: time never refuses
+    money. Its own stamp stays on the events it causes, as ``stamped_at``.
+    """
     handler = _DECIDERS.get(type(command))
     if handler is None:
         raise InvalidInput(
@@ -404,15 +374,20 @@ def decide_now(view: View, command: Command) -> list[Event]:
             f"{type(command).__name__} is not a command",
             value=type(command).__name__,
         )
-    return handler(view, command)
+    clock = view.clock
+    if clock is None or command.at >= clock:
+        return handler(view, command)
+    stamped = command.at
+    events = handler(view, attrs.evolve(command, at=clock))
+    return [attrs.evolve(event, stamped_at=stamped) for event in events]
 
 
-def check_time(view: View, at: datetime) -> None:
+def effective_time(view: View, at: datetime) -> datetime:
+    """The instant a command stamped *at* is decided at: *at*, or the clock if it is later.
+
+    Raises:
+        InvalidInput: ``naive_datetime`` or ``invalid_datetime`` for *at*.
+    """
     require_aware(at, "at")
-    if view.clock is not None and at < view.clock:
-        raise InvalidInput(
-            "time_went_backwards",
-            f"at {at.isoformat()} is before the last command at {view.clock.isoformat()}",
-            field="at",
-            value=at.isoformat(),
-        )
+    clock = view.clock
+    return clock if clock is not None and at < clock else at

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from tuangou_core.campaign import Campaign
 from tuangou_core.group._commands import Command
-from tuangou_core.group._decide import check_time, decide_now
+from tuangou_core.group._decide import decide_now, effective_time
 from tuangou_core.group._events import Event
 from tuangou_core.group._evolve import Draft
 from tuangou_core.group._outcomes import elapse
@@ -27,11 +27,12 @@ def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
 
     Raises:
         Rejected: a coded refusal (``group_full``, ``already_member``, ...); nothing changed.
-        Conflict: ``payment_conflict``.
-        InvalidInput: a malformed command (naive time, time going backwards, bad amount).
+        Conflict: ``payment_conflict``, ``refund_conflict``.
+        InvalidInput: a malformed command (a naive time, a bad amount). A command stamped
+            before the campaign's clock is decided at the clock, its own stamp kept on the
+            events as ``stamped_at``: time never refuses money.
     """
-    check_time(state, command.at)
-    elapsed = elapse(state, command.at)
+    elapsed = elapse(state, effective_time(state, command.at))
     after = state
     for event in elapsed:
         after = evolve(after, event)
@@ -76,12 +77,13 @@ class Fold:
     def advance(self, at: datetime) -> tuple[Event, ...]:
         """Let time pass to *at*: expired holds, then expired groups. Returns what it caused.
 
+        An instant before the clock changes nothing: time has already passed it.
+
         Raises:
-            InvalidInput: ``naive_datetime`` or ``time_went_backwards``.
+            InvalidInput: ``naive_datetime`` or ``invalid_datetime``.
         """
         draft = self._draft
-        check_time(draft, at)
-        elapsed = elapse(draft, at)
+        elapsed = elapse(draft, effective_time(draft, at))
         self.apply(elapsed)
         # The clock moves only with events, exactly as on the pure path (decide + evolve):
         # a quiet tick leaves no trace, so both paths refuse the same commands.

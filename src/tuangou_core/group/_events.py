@@ -5,6 +5,10 @@ and events caused by time passing also name the instant that took effect (``due`
 moves only in :class:`PaymentReceived` (cash in), :class:`RefundDue` (cash owed back),
 :class:`PaymentCaptured` and the authorisation events of ``capture_at_close`` tiered groups;
 the ledger and the statement are computed from them.
+
+Every event also carries ``stamped_at``: the ``at`` of the command that caused it when that
+stamp was earlier than the campaign's clock, so the command was decided at the clock instead
+(time never refuses money); ``None`` otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import attrs
 
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
-from tuangou_core.refunds import RefundReason
+from tuangou_core.refunds import DiscountShare, RefundReason
 
 
 class OrderStatus(enum.Enum):
@@ -44,12 +48,17 @@ class GroupStatus(enum.Enum):
 
 @attrs.frozen
 class GroupOpened:
-    """A group was opened by *opener*; it must form by *deadline*."""
+    """A group was opened by *opener*, its first leader; it must form by *deadline*.
+
+    A spill group (``overflow = "spill"``) names the full group it takes joiners from.
+    """
 
     at: datetime
     group: str
     opener: str
     deadline: datetime
+    spill_of: str | None = None  # the full group whose joiners this one takes
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -64,6 +73,7 @@ class MemberJoined:
     quote: Quote
     hold_until: datetime
     coupons: tuple[str, ...] = ()
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -74,6 +84,7 @@ class StockReserved:
     group: str
     member: str
     units: int
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -84,6 +95,7 @@ class StockReleased:
     group: str
     member: str
     units: int
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -96,6 +108,7 @@ class PaymentReceived:
     payment_id: str
     amount: Money
     tender: str
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -108,16 +121,19 @@ class PaymentAuthorised:
     payment_id: str
     amount: Money
     tender: str
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
 class OrderPaid:
-    """The payment *payment_id* settled *member*'s order: it now awaits its group."""
+    """The payment *payment_id* (by *tender*) settled *member*'s order: it awaits its group."""
 
     at: datetime
     group: str
     member: str
     payment_id: str
+    tender: str = "wechat"
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -129,6 +145,7 @@ class PaymentCaptured:
     member: str
     payment_id: str
     amount: Money
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -141,6 +158,7 @@ class AuthorisationReleased:
     payment_id: str
     amount: Money
     reason: RefundReason
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -151,14 +169,19 @@ class OrderCancelled:
     group: str
     member: str
     reason: str  # "hold_expired" | "left" | "group_formed" | "group_failed"
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
 class RefundDue:
-    """*amount* is owed back to *member* along the payment path of *payment_id* (原路退回).
+    """*amount* is owed back to *member* along *tender* / *payment_id* (原路退回).
 
-    *refund_id* is derived from the order and a sequence number, so retrying the same
-    refund is the same refund, never a second one.
+    Planned by the one refund planner (:mod:`tuangou_core.refunds`): *units* the goods given
+    back, *discounts* each discount's share reversed (by the standing rule the split uses),
+    *points_returned* redeemed points given back as points, and the coupons restored or
+    forfeited by policy. *refund_id* is the caller's (an after-sales ``refund_id``) or the
+    library's ``<group>:<member>:r<n>`` (``unmatched:<payment_id>`` for money naming no order),
+    so retrying the same refund is the same refund, never a second one.
     """
 
     at: datetime
@@ -169,6 +192,13 @@ class RefundDue:
     amount: Money
     reason: RefundReason
     note: str = ""  # the words the refund was asked with (e.g. "damaged_in_transit")
+    tender: str = "wechat"
+    units: int = 0
+    discounts: tuple[DiscountShare, ...] = ()
+    points_returned: int = 0
+    coupons_restored: tuple[str, ...] = ()
+    coupons_forfeited: tuple[str, ...] = ()
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -181,6 +211,8 @@ class GroupFormed:
     virtual: int
     unit_price: Money
     due: datetime | None = None  # set when the deadline formed it (tiered, virtual)
+    draw_by: datetime | None = None  # lottery: an undrawn group fails at this instant
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -191,16 +223,24 @@ class OrderRepriced:
     group: str
     member: str
     quote: Quote
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
 class GroupFailed:
-    """The group did not form by its *due* deadline; paid members are refunded in full."""
+    """The group failed at *due*; every paid member is refunded in full.
+
+    *reason*: its deadline passed below the minimum (``deadline``), its opener's order ended
+    before it was paid (``opener_unpaid``), its last paid member left (``no_paid_member``),
+    or a formed lottery group was not drawn within ``draw_within`` (``draw_overdue``).
+    """
 
     at: datetime
     group: str
     paid_members: int
     due: datetime
+    reason: str = "deadline"  # "deadline" | "opener_unpaid" | "no_paid_member" | "draw_overdue"
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -213,6 +253,7 @@ class WinnersDrawn:
     winners: tuple[str, ...]
     losers: tuple[str, ...]
     consolation_coupon: str | None = None
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -222,6 +263,7 @@ class OrderShipped:
     at: datetime
     group: str
     member: str
+    stamped_at: datetime | None = None
 
 
 @attrs.frozen
@@ -231,6 +273,50 @@ class OrderCompleted:
     at: datetime
     group: str
     member: str
+    stamped_at: datetime | None = None
+
+
+@attrs.frozen
+class OrderReopened:
+    """A member whose order here was cancelled joined again: the order holds a slot again,
+    priced by *quote*, until *hold_until*; what it paid and got back stays on it."""
+
+    at: datetime
+    group: str
+    member: str
+    qty: int
+    quote: Quote
+    hold_until: datetime
+    coupons: tuple[str, ...] = ()
+    stamped_at: datetime | None = None
+
+
+@attrs.frozen
+class PaymentUnmatched:
+    """Money arrived naming a group or member with no order there. It is recorded here and
+    sent straight back (a :class:`RefundDue`, or an :class:`AuthorisationReleased` for an
+    authorisation), never refused and never dropped."""
+
+    at: datetime
+    group: str
+    member: str
+    payment_id: str
+    amount: Money
+    tender: str
+    authorised: bool = False  # capture_at_close: an authorisation, not cash
+    stamped_at: datetime | None = None
+
+
+@attrs.frozen
+class LeaderChanged:
+    """The group's leader left before it formed: leadership passed from *previous* to
+    *leader*, the earliest-joined paid member still in it."""
+
+    at: datetime
+    group: str
+    previous: str
+    leader: str
+    stamped_at: datetime | None = None
 
 
 Event = (
@@ -251,4 +337,7 @@ Event = (
     | WinnersDrawn
     | OrderShipped
     | OrderCompleted
+    | OrderReopened
+    | PaymentUnmatched
+    | LeaderChanged
 )

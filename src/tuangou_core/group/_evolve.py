@@ -23,25 +23,28 @@ from tuangou_core.group._events import (
     GroupFormed,
     GroupOpened,
     GroupStatus,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     OrderStatus,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     RefundDue,
     StockReleased,
     StockReserved,
     WinnersDrawn,
 )
 from tuangou_core.group._projection import Projection
-from tuangou_core.group._state import ENDED, ENDING_REASONS, CampaignState, GroupState, Order
+from tuangou_core.group._state import ENDED, CampaignState, GroupState, Order, Unmatched
 from tuangou_core.money import Money
-from tuangou_core.refunds import RefundReason
+from tuangou_core.refunds import ENDING_REASONS, RefundReason
 
 
 class Draft:
@@ -57,6 +60,9 @@ class Draft:
         self.order_seq = state.order_seq
         self.holds: list[tuple[datetime, int, str, str]] = state.holds  # type: ignore[assignment]
         self.deadlines: list[tuple[datetime, int, str]] = state.deadlines  # type: ignore[assignment]
+        self.draws: list[tuple[datetime, int, str]] = state.draws  # type: ignore[assignment]
+        self.unmatched: dict[str, Unmatched] = state.unmatched  # type: ignore[assignment]
+        self.refund_ids: dict[str, tuple[str, str, int, Money]] = state.refund_ids  # type: ignore[assignment]
         self._owned: dict[int, object] = {}
 
     def _own(self, container: Any) -> Any:
@@ -101,6 +107,9 @@ class Draft:
             self.order_seq,
             self.holds,
             self.deadlines,
+            self.draws,
+            self.unmatched,
+            self.refund_ids,
         )
 
     def apply(self, event: Event) -> None:
@@ -116,11 +125,13 @@ class Draft:
         # Entries that time has reached and no longer matter are popped once, here.
         holds = self.holds
         while holds and holds[0][0] <= at:
-            _due, _seq, group_id, member = holds[0]
+            due, _seq, group_id, member = holds[0]
             group = self.groups[group_id]
+            order = group.orders[member]
             if (
                 group.status is GroupStatus.OPEN
-                and group.orders[member].status is OrderStatus.PENDING_PAYMENT
+                and order.status is OrderStatus.PENDING_PAYMENT
+                and order.hold_until == due
             ):
                 break
             holds = self.holds = self._own(holds)
@@ -131,6 +142,13 @@ class Draft:
                 break
             deadlines = self.deadlines = self._own(deadlines)
             heapq.heappop(deadlines)
+        draws = self.draws
+        while draws and draws[0][0] <= at:
+            group = self.groups[draws[0][2]]
+            if group.status is GroupStatus.FORMED and not group.drawn:
+                break
+            draws = self.draws = self._own(draws)
+            heapq.heappop(draws)
 
 
 _R = TypeVar("_R", Order, GroupState)
@@ -155,7 +173,15 @@ def _zero(draft: Draft) -> Money:
 def _on_opened(draft: Draft, event: GroupOpened) -> None:
     price = draft.campaign.rule.price
     draft.owned_groups()[event.group] = GroupState(
-        event.group, event.opener, event.at, event.deadline, GroupStatus.OPEN, price, {}
+        event.group,
+        event.opener,
+        event.opener,
+        event.at,
+        event.deadline,
+        GroupStatus.OPEN,
+        price,
+        {},
+        spill_of=event.spill_of,
     )
     deadlines = draft.deadlines = draft._own(draft.deadlines)
     draft.order_seq += 1
@@ -180,11 +206,35 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
         zero,
         zero,
         zero,
+        zero,
+        zero,
+        zero,
         coupons=event.coupons,
     )
     draft.put_order(group, order, pending=group.pending + 1)
+    _hold(draft, event.hold_until, event.group, event.member)
+
+
+def _hold(draft: Draft, until: datetime, group: str, member: str) -> None:
     holds = draft.holds = draft._own(draft.holds)
-    heapq.heappush(holds, (event.hold_until, draft.order_seq, event.group, event.member))
+    draft.order_seq += 1
+    heapq.heappush(holds, (until, draft.order_seq, group, member))
+
+
+def _on_reopened(draft: Draft, event: OrderReopened) -> None:
+    group = draft.groups[event.group]
+    order = draft.edit(
+        group.orders[event.member],
+        status=OrderStatus.PENDING_PAYMENT,
+        qty=event.qty,
+        quote=event.quote,
+        joined_at=event.at,
+        hold_until=event.hold_until,
+        coupons=event.coupons,
+        coupons_settled=False,
+    )
+    draft.put_order(group, order, pending=group.pending + 1)
+    _hold(draft, event.hold_until, event.group, event.member)
 
 
 def _on_reserved(draft: Draft, event: StockReserved) -> None:
@@ -211,21 +261,50 @@ def _money_in(holding: str) -> Callable[[Draft, PaymentReceived | PaymentAuthori
         _record_payment(draft, event)
         group = draft.groups[event.group]
         order = group.orders[event.member]
-        changes = {
-            holding: getattr(order, holding) + event.amount,
-            "payment_id": order.payment_id or event.payment_id,
-        }
+        changes = {holding: getattr(order, holding) + event.amount}
         draft.put_order(group, draft.edit(order, **changes))
 
     return arrived
 
 
+def _on_unmatched(draft: Draft, event: PaymentUnmatched) -> None:
+    payments = draft.payments = draft._own(draft.payments)
+    payments[event.payment_id] = (event.group, event.member, event.amount)
+    unmatched = draft.unmatched = draft._own(draft.unmatched)
+    unmatched[event.payment_id] = Unmatched(
+        event.group,
+        event.member,
+        event.payment_id,
+        event.amount,
+        event.tender,
+        event.authorised,
+        _zero(draft),
+    )
+
+
+def _returned_unmatched(draft: Draft, payment_id: str, amount: Money) -> None:
+    unmatched = draft.unmatched = draft._own(draft.unmatched)
+    stray = unmatched[payment_id]
+    unmatched[payment_id] = attrs.evolve(stray, returned=stray.returned + amount)
+
+
 def _on_paid(draft: Draft, event: OrderPaid) -> None:
     group = draft.groups[event.group]
     order = group.orders[event.member]
+    # Cash settles the order now; an authorisation settles it only once captured.
+    cash = (
+        Money.zero(order.paid.currency) if order.authorised.minor else order.paid - order.refunded
+    )
     draft.put_order(
         group,
-        draft.edit(order, status=OrderStatus.AWAITING_GROUP, payment_id=event.payment_id),
+        draft.edit(
+            order,
+            status=OrderStatus.AWAITING_GROUP,
+            payment_id=event.payment_id,
+            tender=event.tender,
+            settled=cash,
+            returned=Money.zero(cash.currency),
+        ),
         pending=group.pending - 1,
         paid=group.paid + 1,
     )
@@ -237,12 +316,18 @@ def _on_captured(draft: Draft, event: PaymentCaptured) -> None:
     draft.put_order(
         group,
         draft.edit(
-            order, paid=order.paid + event.amount, authorised=order.authorised - event.amount
+            order,
+            paid=order.paid + event.amount,
+            authorised=order.authorised - event.amount,
+            settled=order.settled + event.amount,
         ),
     )
 
 
 def _on_released_authorisation(draft: Draft, event: AuthorisationReleased) -> None:
+    if event.reason is RefundReason.UNMATCHED_PAYMENT:
+        _returned_unmatched(draft, event.payment_id, event.amount)
+        return
     group = draft.groups[event.group]
     order = group.orders[event.member]
     order = draft.edit(order, authorised=order.authorised - event.amount)
@@ -261,8 +346,14 @@ def _end_if(draft: Draft, group: GroupState, order: Order, reason: RefundReason)
 
 
 def _on_refund(draft: Draft, event: RefundDue) -> None:
+    refund_ids = draft.refund_ids = draft._own(draft.refund_ids)
+    refund_ids[event.refund_id] = (event.group, event.member, event.units, event.amount)
+    if event.reason is RefundReason.UNMATCHED_PAYMENT:
+        _returned_unmatched(draft, event.payment_id, event.amount)
+        return
     group = draft.groups[event.group]
     order = group.orders[event.member]
+    along = order.payment_id is not None and event.payment_id == order.payment_id
     order = draft.edit(
         order,
         refunded=order.refunded + event.amount,
@@ -270,6 +361,11 @@ def _on_refund(draft: Draft, event: RefundDue) -> None:
         after_sales=order.after_sales + event.amount
         if event.reason is RefundReason.AFTER_SALES
         else order.after_sales,
+        returned=order.returned + event.amount if along else order.returned,
+        units_returned=order.units_returned + event.units,
+        unit_refunded=order.unit_refunded + event.amount if event.units else order.unit_refunded,
+        coupons_settled=order.coupons_settled
+        or bool(event.coupons_restored or event.coupons_forfeited),
     )
     _end_if(draft, group, order, event.reason)
 
@@ -297,7 +393,12 @@ def _on_formed(draft: Draft, event: GroupFormed) -> None:
         unit_price=event.unit_price,
         virtual=event.virtual,
         formed_at=event.at,
+        formed_size=event.size,
     )
+    if event.draw_by is not None:
+        draws = draft.draws = draft._own(draft.draws)
+        draft.order_seq += 1
+        heapq.heappush(draws, (event.draw_by, draft.order_seq, event.group))
 
 
 def _on_repriced(draft: Draft, event: OrderRepriced) -> None:
@@ -316,6 +417,10 @@ def _on_drawn(draft: Draft, event: WinnersDrawn) -> None:
     for member in event.winners:
         orders[member] = draft.edit(orders[member], status=OrderStatus.AWAITING_SHIPMENT)
     draft.put_group(group, orders=orders, winners=event.winners, drawn=True)
+
+
+def _on_leader_changed(draft: Draft, event: LeaderChanged) -> None:
+    draft.put_group(draft.groups[event.group], leader=event.leader)
 
 
 def _on_shipped(draft: Draft, event: OrderShipped) -> None:
@@ -348,5 +453,8 @@ _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
         WinnersDrawn: _on_drawn,
         OrderShipped: _on_shipped,
         OrderCompleted: _on_completed,
+        OrderReopened: _on_reopened,
+        PaymentUnmatched: _on_unmatched,
+        LeaderChanged: _on_leader_changed,
     },
 )

@@ -17,7 +17,7 @@ from tuangou_core.errors import Rejected
 from tuangou_core.group._events import GroupStatus, OrderStatus
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
-from tuangou_core.refunds import RefundReason
+from tuangou_core.refunds import PaidOrder, TenderPaid, lines_of
 
 PAID = frozenset(
     {
@@ -28,10 +28,7 @@ PAID = frozenset(
     }
 )
 ENDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
-# Refunds that end an order whatever is left of it; the others leave its status as it was.
-ENDING_REASONS = frozenset(
-    {RefundReason.GROUP_FAILED, RefundReason.LOTTERY_LOST, RefundReason.CANCELLED}
-)
+FORMED = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED})
 
 
 @attrs.frozen
@@ -40,7 +37,10 @@ class Order:
 
     ``paid`` is all cash received for the order (including payments returned at once),
     ``refunded`` all cash owed back, so ``net = paid - refunded`` is what the order keeps.
-    With ``capture_at_close`` the money is first only ``authorised``.
+    With ``capture_at_close`` the money is first only ``authorised``. The payment that settled
+    the order is ``payment_id`` (by ``tender``): ``settled`` is the cash it brought and
+    ``returned`` the cash refunded along it; unit returns are counted apart
+    (``units_returned``, ``unit_refunded``) for the contract's cumulative unit rule.
     """
 
     group: str
@@ -56,9 +56,36 @@ class Order:
     refunded: Money
     authorised: Money
     after_sales: Money
+    settled: Money
+    returned: Money
+    unit_refunded: Money
     payment_id: str | None = None
+    tender: str = "wechat"
     refund_count: int = 0
+    units_returned: int = 0
     coupons: tuple[str, ...] = ()
+    coupons_settled: bool = False  # restored or forfeited by a refund: no longer spent here
+
+    def paid_order(self) -> PaidOrder:
+        """The order as the refund planner sees it: its line at the current price, the
+        settling payment as its tender, and every refund along it so far."""
+        (line,) = lines_of(self.quote)
+        line = attrs.evolve(
+            line,
+            paid=self.settled,
+            due=self.quote.total,
+            refunded=self.returned,
+            units_returned=self.units_returned,
+            unit_refunded=self.unit_refunded,
+        )
+        tender = TenderPaid(self.tender, self.payment_id or "", self.settled, self.returned)
+        return PaidOrder(
+            f"{self.group}:{self.member}",
+            (line,),
+            (tender,),
+            coupons=() if self.coupons_settled else self.coupons,
+            refunds=self.refund_count,
+        )
 
     @property
     def due(self) -> Money:
@@ -100,13 +127,14 @@ class Order:
 
 @attrs.frozen
 class GroupState:
-    """One group: its opener, deadline, status and every member's order.
+    """One group: its opener and current leader, deadline, status and every member's order.
 
     ``orders`` is never mutated once the state is built; read it, do not write it.
     """
 
     id: str
     opener: str
+    leader: str
     opened_at: datetime
     deadline: datetime
     status: GroupStatus
@@ -118,6 +146,8 @@ class GroupState:
     winners: tuple[str, ...] = ()
     drawn: bool = False
     formed_at: datetime | None = None
+    formed_size: int = 0
+    spill_of: str | None = None
 
     @property
     def holding(self) -> int:
@@ -149,8 +179,26 @@ class GroupState:
 
 
 @attrs.frozen
+class Unmatched:
+    """A payment that named no order: what arrived and what went back (all of it, at once)."""
+
+    group: str
+    member: str
+    payment_id: str
+    amount: Money
+    tender: str
+    authorised: bool
+    returned: Money
+
+
+@attrs.frozen
 class CampaignState:
-    """Every group of a campaign, the payments seen, and the stock taken.
+    """Every group of a campaign, the payments and refund ids seen, and the stock taken.
+
+    ``holds``, ``deadlines`` and ``draws`` are binary heaps of what time will end: unpaid
+    holds, open groups' deadlines and formed lottery groups' draw deadlines. ``unmatched``
+    holds payments that named no order; ``refund_ids`` each after-sales refund id with what it
+    asked (group, member, units, amount).
 
     Build the first one with :func:`initial_state`; then only :func:`evolve` makes new ones.
     """
@@ -164,6 +212,9 @@ class CampaignState:
     order_seq: int
     holds: Sequence[tuple[datetime, int, str, str]]
     deadlines: Sequence[tuple[datetime, int, str]]
+    draws: Sequence[tuple[datetime, int, str]] = ()
+    unmatched: Mapping[str, Unmatched] = attrs.field(factory=dict)
+    refund_ids: Mapping[str, tuple[str, str, int, Money]] = attrs.field(factory=dict)
 
     def group(self, group_id: str) -> GroupState:
         """The group *group_id*.
@@ -232,3 +283,9 @@ class View(Protocol):
     def holds(self) -> Sequence[tuple[datetime, int, str, str]]: ...
     @property
     def deadlines(self) -> Sequence[tuple[datetime, int, str]]: ...
+    @property
+    def draws(self) -> Sequence[tuple[datetime, int, str]]: ...
+    @property
+    def unmatched(self) -> Mapping[str, Unmatched]: ...
+    @property
+    def refund_ids(self) -> Mapping[str, tuple[str, str, int, Money]]: ...

@@ -109,12 +109,12 @@ def parse(data: Mapping[str, Any]) -> Scenario:
     """
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
-    unknown = sorted(set(data) - {"schema", "campaign", "fees", "coupons", "events", "lint"})
+    unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
         raise _bad(
             "unknown_key",
             unknown[0],
-            "is not a scenario key (schema, campaign, fees, coupons, events, lint)",
+            f"is not a scenario key ({', '.join(sorted(_SCENARIO_KEYS))})",
             unknown[0],
         )
     lint = data.get("lint", {})
@@ -133,6 +133,10 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         raise _bad("missing_key", "campaign", "must be a table")
     campaign_data = dict(data["campaign"])
     _reject_floats(campaign_data, "campaign")
+    _amounts_as_text(campaign_data, ("list_price", "price", "leader_price"), "campaign")
+    for index, tier in enumerate(campaign_data.get("tiers") or ()):
+        if isinstance(tier, Mapping):
+            _amounts_as_text(tier, ("price",), f"campaign.tiers[{index}]")
     if "starts_at" in campaign_data:
         campaign_data["starts_at"] = _datetime(campaign_data["starts_at"], "campaign.starts_at")
     fees = data.get("fees", {})
@@ -144,7 +148,12 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         raise _bad("invalid_value", "coupons", "must be a list of tables")
     for index, coupon in enumerate(coupons):
         _reject_floats(coupon, f"coupons[{index}]")
-    campaign = Campaign.build(campaign_data, fees=fees, coupons=coupons)
+        _amounts_as_text(coupon, ("amount", "threshold"), f"coupons[{index}]")
+    points = data.get("points")
+    if points is not None:
+        _reject_floats(points, "points")
+        _amounts_as_text(points, ("value",), "points")
+    campaign = Campaign.build(campaign_data, fees=fees, coupons=coupons, points=points)
     events = data.get("events", [])
     if not isinstance(events, list):
         raise _bad("invalid_value", "events", "must be a list of tables")
@@ -163,6 +172,25 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         last = command.at
         commands.append(command)
     return Scenario(campaign, tuple(commands), dict(lint))
+
+
+_SCENARIO_KEYS: Final = frozenset(
+    {"schema", "campaign", "fees", "points", "coupons", "events", "lint"}
+)
+
+
+def _amounts_as_text(table: Mapping[str, Any], keys: tuple[str, ...], where: str) -> None:
+    # A number where an amount belongs is ambiguous (fen or yuan?): only decimal text is read.
+    for key in keys:
+        value = table.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise _bad(
+                "invalid_amount",
+                f"{where}.{key}",
+                f'is the number {value}; write amounts as decimal strings like "22.00" '
+                "(a number could be fen or yuan)",
+                value,
+            )
 
 
 def _reject_floats(table: object, where: str) -> None:
@@ -226,18 +254,37 @@ class _Fields:
             )
         return tuple(value)
 
-    def amount(self) -> Money:
+    def amount(self, *, allow_zero: bool = False) -> Money:
         key = f"{self.where}.amount"
         value = self.data.get("amount")
         if value is None:
             raise _bad("missing_key", key, "is required")
+        if not isinstance(value, str):
+            raise _bad(
+                "invalid_amount",
+                key,
+                f'must be a decimal string like "22.00", got {value!r} (a number could be '
+                "fen or yuan)",
+                value,
+            )
         try:
             money = Money.parse(value, self.currency)
         except InvalidInput as error:
             raise _bad(error.code, key, error.message, value) from None
-        if money.minor <= 0:
-            raise _bad("invalid_value", key, f"must be positive, got {money}", value)
+        if money.minor < 0 or (money.minor == 0 and not allow_zero):
+            raise _bad("invalid_amount", key, f"must be positive, got {money}", value)
         return money
+
+    def count(self, key: str) -> int:
+        value = self.data.get(key)
+        if type(value) is not int or value < 0:
+            raise _bad(
+                "invalid_value",
+                f"{self.where}.{key}",
+                f"must be a whole number of at least 0, got {value!r}",
+                value,
+            )
+        return value
 
 
 def _open(f: _Fields) -> Command:
@@ -254,8 +301,24 @@ def _pay(f: _Fields) -> Command:
 
 
 def _refund(f: _Fields) -> Command:
+    # A refund of zero is a rejected event (refund_exceeds_paid), not an unreadable file.
     reason = f.text("reason") if "reason" in f.data else "after_sales"
-    return RequestRefund(f.at, f.text("group"), f.text("member"), f.amount(), reason)
+    refund_id = f.text("refund_id") if "refund_id" in f.data else None
+    if ("amount" in f.data) == ("units" in f.data):
+        raise _bad("invalid_value", f.where, "a refund names exactly one of amount and units")
+    if "units" in f.data:
+        return RequestRefund(
+            f.at,
+            f.text("group"),
+            f.text("member"),
+            units=f.count("units"),
+            refund_id=refund_id,
+            reason=reason,
+        )
+    amount = f.amount(allow_zero=True)
+    return RequestRefund(
+        f.at, f.text("group"), f.text("member"), amount, refund_id=refund_id, reason=reason
+    )
 
 
 _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
@@ -276,7 +339,10 @@ _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
         frozenset({"group", "member"}),
         lambda f: Complete(f.at, f.text("group"), f.text("member")),
     ),
-    "refund": (frozenset({"group", "member", "amount", "reason"}), _refund),
+    "refund": (
+        frozenset({"group", "member", "amount", "units", "refund_id", "reason"}),
+        _refund,
+    ),
 }
 
 

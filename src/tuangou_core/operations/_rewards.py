@@ -38,15 +38,18 @@ from tuangou_core.group import (
     GroupFailed,
     GroupFormed,
     GroupOpened,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     Projection,
     RefundDue,
     RefundReason,
@@ -256,6 +259,9 @@ _POINTS: Final = Projection[Callable[[_PointsFold, Any, int], None]](
     ignore=(
         GroupOpened,
         MemberJoined,
+        OrderReopened,
+        PaymentUnmatched,
+        LeaderChanged,
         StockReserved,
         StockReleased,
         AuthorisationReleased,
@@ -290,7 +296,8 @@ def points_grants(
 class _CouponFold:
     def __init__(self, policy: RewardPolicy) -> None:
         self.policy = policy
-        self.opener: dict[str, str] = {}
+        self.opener: dict[str, str] = {}  # group → its leader now
+        self.paid_leaders: set[tuple[str, str]] = set()
         self.joiners: dict[tuple[str, str], int] = {}  # (group, member) → join index
         self.waiting: dict[str, dict[str, int]] = {}  # group → member → OrderPaid index
         self.invited: dict[str, dict[str, int]] = {}  # opener → invitee → OrderPaid index
@@ -305,7 +312,14 @@ class _CouponFold:
 
     def paid(self, event: OrderPaid, index: int) -> None:
         self.waiting.setdefault(event.group, {})[event.member] = index
+        if self.opener.get(event.group) == event.member:
+            self.paid_leaders.add((event.group, event.member))
         self._invite(event, index)
+
+    def leader_changed(self, event: LeaderChanged, _index: int) -> None:
+        # The new leader is a paid member; the invites of the group now count for them.
+        self.opener[event.group] = event.leader
+        self.paid_leaders.add((event.group, event.leader))
 
     def refunded(self, event: RefundDue, _index: int) -> None:
         if event.reason is RefundReason.CANCELLED:
@@ -336,6 +350,8 @@ class _CouponFold:
         joined = self.joiners.get((event.group, event.member))
         if invite is None or opener is None or joined is None or event.member == opener:
             return
+        if (event.group, opener) not in self.paid_leaders:
+            return  # a leader who never paid invites nobody: no reward for a ghost group
         invited = self.invited.setdefault(opener, {})
         if event.member in invited:
             return
@@ -358,8 +374,11 @@ _COUPONS: Final = Projection[Callable[[_CouponFold, Any, int], None]](
         RefundDue: _CouponFold.refunded,
         GroupFailed: _CouponFold.failed,
         WinnersDrawn: _CouponFold.drawn,
+        LeaderChanged: _CouponFold.leader_changed,
     },
     ignore=(
+        OrderReopened,
+        PaymentUnmatched,
         StockReserved,
         StockReleased,
         PaymentReceived,

@@ -29,10 +29,12 @@ from tuangou_core.pricing._discounts import (
     percent_text,
 )
 from tuangou_core.pricing._policy import Context, StackingPolicy
+from tuangou_core.pricing._protection import PROTECTION_KIND, protect
 from tuangou_core.pricing._quote import Line, Quote, QuoteLine, Skipped, Step
 from tuangou_core.pricing._quoting import group_unit_price, quote, quote_member
 
 __all__ = [
+    "PROTECTION_KIND",
     "Audience",
     "Base",
     "Context",
@@ -50,6 +52,7 @@ __all__ = [
     "coupon_discount",
     "group_unit_price",
     "percent_text",
+    "protect",
     "quote",
     "quote_member",
 ]

@@ -57,6 +57,7 @@ from tuangou_core.refunds._values import (
     TenderRefund,
     TierDifference,
     UnitsRefund,
+    lines_of,
 )
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "TenderRefund",
     "TierDifference",
     "UnitsRefund",
+    "lines_of",
     "plan_refund",
     "plan_return",
     "standing",

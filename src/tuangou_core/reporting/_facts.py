@@ -23,15 +23,18 @@ from tuangou_core.group import (
     GroupFailed,
     GroupFormed,
     GroupOpened,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     Projection,
     RefundDue,
     RefundReason,
@@ -214,12 +217,20 @@ def _paid(fold: _Fold, event: OrderPaid, index: int) -> None:
 
 
 def _refund(fold: _Fold, event: RefundDue, index: int) -> None:
+    if event.reason is RefundReason.UNMATCHED_PAYMENT:
+        return  # money that named no order is no order's
     order = fold.order(event.group, event.member, index)
     order.refunded += fold.cash(event.amount, index)
     if event.reason is RefundReason.CANCELLED:
         order.withdrawn = True
     elif event.reason is RefundReason.LOTTERY_LOST:
         order.lost = True
+
+
+def _reopened(fold: _Fold, event: OrderReopened, index: int) -> None:
+    order = fold.order(event.group, event.member, index)
+    order.withdrawn = False
+    order.qty = event.qty
 
 
 def _cancelled(fold: _Fold, event: OrderCancelled, index: int) -> None:
@@ -286,7 +297,9 @@ _FACTS: Final = Projection[Callable[[_Fold, Any, int], None]](
         WinnersDrawn: _drawn,
         OrderShipped: _shipped,
         OrderCompleted: _completed,
+        OrderReopened: _reopened,
     },
+    ignore=(PaymentUnmatched, LeaderChanged),
 )
 
 

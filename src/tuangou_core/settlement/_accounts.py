@@ -24,7 +24,7 @@ class Account(enum.Enum):
     MERCHANT_PAYABLE = "merchant_payable"  # owed to the merchant: the residual
     LEADER_PAYABLE = "leader_payable"  # owed to the community leader (one level)
     POINTS_LIABILITY = "points_liability"  # points owed to members (not moved by events)
-    REFUNDS_PAYABLE = "refunds_payable"  # refunds owed, not executed (none from events)
+    REFUNDS_PAYABLE = "refunds_payable"  # money owed back, not yet sent (a payment naming no order)
 
 
 HOLDERS: Final = (
@@ -33,8 +33,9 @@ HOLDERS: Final = (
     Account.PLATFORM_SUBSIDY,
     Account.LEADER_PAYABLE,
     Account.MERCHANT_PAYABLE,
+    Account.REFUNDS_PAYABLE,
 )
-"""The accounts that hold the split of the customers' net cash."""
+"""The accounts that hold the customers' net cash: the split's parts, and what is owed back."""
 
 
 @attrs.frozen

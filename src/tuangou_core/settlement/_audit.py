@@ -21,15 +21,18 @@ from tuangou_core.group import (
     GroupFailed,
     GroupFormed,
     GroupOpened,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     Projection,
     RefundDue,
     StockReleased,
@@ -39,6 +42,7 @@ from tuangou_core.group import (
     fold_events,
 )
 from tuangou_core.money import Money
+from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement._accounts import Account
 from tuangou_core.settlement._commission import split_order
 
@@ -46,10 +50,11 @@ from tuangou_core.settlement._commission import split_order
 class _Audit:
     """The audit's own fold: cash per order and the last quote's terms, in plain ints."""
 
-    __slots__ = ("cash", "currency", "terms")
+    __slots__ = ("cash", "currency", "owed", "terms")
 
     def __init__(self, currency: str) -> None:
         self.currency = currency
+        self.owed = 0  # money that named no order, not yet sent back
         self.cash: dict[tuple[str, str], int] = {}
         self.terms: dict[tuple[str, str], tuple[int, int]] = {}
 
@@ -61,9 +66,16 @@ class _Audit:
     def cash_out(self, event: RefundDue, index: int) -> None:
         key = (event.group, event.member)
         minor = amount_in(event.amount, self.currency, index, "the audit")
-        self.cash[key] = self.cash.get(key, 0) - minor
+        if event.reason is RefundReason.UNMATCHED_PAYMENT:
+            self.owed -= minor
+        else:
+            self.cash[key] = self.cash.get(key, 0) - minor
 
-    def quoted(self, event: MemberJoined | OrderRepriced, _index: int) -> None:
+    def unmatched(self, event: PaymentUnmatched, index: int) -> None:
+        if not event.authorised:
+            self.owed += amount_in(event.amount, self.currency, index, "the audit")
+
+    def quoted(self, event: MemberJoined | OrderRepriced | OrderReopened, _index: int) -> None:
         platform = sum(
             step.amount.minor for step in event.quote.steps if step.funder is Funder.PLATFORM
         )
@@ -78,9 +90,12 @@ _AUDIT: Final = Projection[Callable[[_Audit, Any, int], None]](
         RefundDue: _Audit.cash_out,
         MemberJoined: _Audit.quoted,
         OrderRepriced: _Audit.quoted,
+        OrderReopened: _Audit.quoted,
+        PaymentUnmatched: _Audit.unmatched,
     },
     ignore=(
         GroupOpened,
+        LeaderChanged,
         StockReserved,
         StockReleased,
         PaymentAuthorised,
@@ -118,6 +133,8 @@ def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, Money]:
         figures = (net, due, discount)
         alike[figures] = alike.get(figures, 0) + 1
     totals = dict.fromkeys(Account, 0)
+    totals[Account.CUSTOMER] -= work.owed
+    totals[Account.REFUNDS_PAYABLE] += work.owed
     for (net, due, discount), orders in alike.items():
         split = split_order(
             Money(net, currency), Money(due, currency), Money(discount, currency), campaign.fees

@@ -39,15 +39,18 @@ from tuangou_core.group import (
     GroupFailed,
     GroupFormed,
     GroupOpened,
+    LeaderChanged,
     MemberJoined,
     OrderCancelled,
     OrderCompleted,
     OrderPaid,
+    OrderReopened,
     OrderRepriced,
     OrderShipped,
     PaymentAuthorised,
     PaymentCaptured,
     PaymentReceived,
+    PaymentUnmatched,
     Projection,
     RefundDue,
     StockReleased,
@@ -57,6 +60,7 @@ from tuangou_core.group import (
 )
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
+from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement._accounts import Account, JournalEntry, Posting
 from tuangou_core.settlement._commission import split_order
 
@@ -101,8 +105,9 @@ class _Journal:
         self.fees = campaign.fees
         self.currency = campaign.currency
         self.named_leader = None if campaign.fees.leader == "opener" else campaign.fees.leader
-        self.openers: dict[str, str] = {}
+        self.openers: dict[str, str] = {}  # group → its leader now
         self.books: dict[tuple[str, str], _Book] = {}
+        self.group_books: dict[str, list[_Book]] = {}
         self.splits: dict[_SplitKey, _SplitParts] = {}
         self.entries: list[JournalEntry] = []
         self.amounts: dict[int, Money] = {}
@@ -132,6 +137,7 @@ class _Journal:
         if found is None:
             leader = self.named_leader or self.openers.get(group, "")
             found = self.books[key] = _Book(leader)
+            self.group_books.setdefault(group, []).append(found)
         return found
 
     def parts(self, key: _SplitKey) -> _SplitParts:
@@ -223,6 +229,46 @@ class _Journal:
     def joined(self, event: MemberJoined) -> None:
         self.requote(event.at, event.group, event.member, event.quote)
 
+    def reopened(self, event: OrderReopened) -> None:
+        self.requote(event.at, event.group, event.member, event.quote)
+
+    def unmatched(self, event: PaymentUnmatched) -> None:
+        """Money that named no order: into clearing, then owed back (refunds payable) until
+        its refund goes out."""
+        minor = self._amount(event.amount)
+        if minor and not event.authorised:
+            memo = f"payment {event.payment_id} from {event.member} names no order"
+            self.cash(event.at, event.group, event.member, minor, memo)
+            postings = (
+                Posting(Account.PAYMENT_CLEARING, self.money(-minor)),
+                Posting(Account.REFUNDS_PAYABLE, self.money(minor), event.member),
+            )
+            self.add(
+                event.at,
+                f"owe {event.payment_id} back to {event.member}",
+                postings,
+                event.group,
+                event.member,
+            )
+
+    def leader_changed(self, event: LeaderChanged) -> None:
+        """The leader share of the group's orders moves to the new leader (fees.leader =
+        "opener": the group's leader earns it)."""
+        self.openers[event.group] = event.leader
+        if self.named_leader is not None:
+            return
+        moved = 0
+        for book in self.group_books.get(event.group, ()):
+            moved += book.posted[3]
+            book.leader = event.leader
+        if moved:
+            postings = (
+                Posting(Account.LEADER_PAYABLE, self.money(-moved), event.previous),
+                Posting(Account.LEADER_PAYABLE, self.money(moved), event.leader),
+            )
+            memo = f"leadership of {event.group} passes from {event.previous} to {event.leader}"
+            self.add(event.at, memo, postings, event.group, event.leader)
+
     def repriced(self, event: OrderRepriced) -> None:
         self.requote(event.at, event.group, event.member, event.quote)
 
@@ -246,13 +292,20 @@ class _Journal:
         self.resplit(event.at, event.group, event.member, book)
 
     def refund(self, event: RefundDue) -> None:
-        book = self.book(event.group, event.member)
         minor = self._amount(event.amount)
         if not minor:
             return
+        memo = f"refund {event.refund_id} to {event.member} ({event.reason.value})"
+        if event.reason is RefundReason.UNMATCHED_PAYMENT:
+            postings = (
+                Posting(Account.REFUNDS_PAYABLE, self.money(-minor), event.member),
+                Posting(Account.CUSTOMER, self.money(minor), event.member),
+            )
+            self.add(event.at, memo, postings, event.group, event.member)
+            return
+        book = self.book(event.group, event.member)
         book.refunded += minor
         self.resplit(event.at, event.group, event.member, book)
-        memo = f"refund {event.refund_id} to {event.member} ({event.reason.value})"
         self.cash(event.at, event.group, event.member, -minor, memo)
 
     def _amount(self, amount: Money) -> int:
@@ -269,6 +322,9 @@ _JOURNAL: Final = Projection[Callable[[_Journal, Any], None]](
         PaymentCaptured: _Journal.received,
         RefundDue: _Journal.refund,
         OrderRepriced: _Journal.repriced,
+        OrderReopened: _Journal.reopened,
+        PaymentUnmatched: _Journal.unmatched,
+        LeaderChanged: _Journal.leader_changed,
     },
     ignore=(
         StockReserved,

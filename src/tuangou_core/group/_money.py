@@ -1,0 +1,245 @@
+"""The commands that move money: a payment notification, and an after-sales refund.
+
+Money that arrives is never refused and never dropped: a payment for an order that cannot take
+it (a duplicate, a late or mismatched amount, one naming no order) is recorded and sent
+straight back along its own path. Only a reused payment id that says something else is
+refused (``payment_conflict``), as a reused transfer id is.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from tuangou_core.campaign import check_quantity
+from tuangou_core.errors import Conflict, InvalidInput
+from tuangou_core.group._commands import Pay, RequestRefund
+from tuangou_core.group._events import (
+    Event,
+    GroupStatus,
+    OrderPaid,
+    OrderStatus,
+    PaymentAuthorised,
+    PaymentReceived,
+    PaymentUnmatched,
+    RefundDue,
+)
+from tuangou_core.group._outcomes import (
+    captures,
+    form,
+    forming_price,
+    order_of,
+    refund,
+    reject,
+    release,
+    return_payment,
+)
+from tuangou_core.group._state import ENDED, FORMED, View, find_group
+from tuangou_core.money import Money
+from tuangou_core.refunds import AmountRefund, RefundReason, UnitsRefund
+
+
+def check_money(view: View, amount: object, field: str) -> Money:
+    """*amount* as a positive amount in the campaign's currency.
+
+    Raises:
+        InvalidInput: ``invalid_amount`` or ``currency_mismatch`` naming *field*.
+    """
+    if not isinstance(amount, Money):
+        raise InvalidInput("invalid_amount", f"{field} must be Money", field=field, value=amount)
+    if amount.currency != view.campaign.currency:
+        raise InvalidInput(
+            "currency_mismatch",
+            f"{field} is in {amount.currency}, the campaign in {view.campaign.currency}",
+            field=field,
+            value=amount.currency,
+        )
+    if amount.minor <= 0:
+        raise InvalidInput(
+            "invalid_amount",
+            f"{field} must be positive, got {amount}",
+            field=field,
+            value=str(amount),
+        )
+    return amount
+
+
+def _text(value: object, field: str, code: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(code, f"{field} must be a non-empty string", field=field, value=value)
+    return value
+
+
+def decide_pay(view: View, command: Pay) -> list[Event]:
+    """A payment notification: settles the order, or is recorded and sent straight back."""
+    amount = check_money(view, command.amount, "amount")
+    payment_id = _text(command.payment_id, "payment_id", "invalid_payment_id")
+    tender = _text(command.tender, "tender", "invalid_tender")
+    seen = view.payments.get(payment_id)
+    if seen is not None:
+        if seen == (command.group, command.member, amount):
+            return []  # the same notification again: already applied
+        raise Conflict(
+            "payment_conflict",
+            f"payment {payment_id!r} was applied as {seen[2]} for {seen[1]!r} in "
+            f"{seen[0]!r}; now it says {amount} for {command.member!r} in {command.group!r}",
+            payment_id=payment_id,
+        )
+    at = command.at
+    capture = captures(view.campaign)
+    group = view.groups.get(command.group)
+    order = None if group is None else group.orders.get(command.member)
+    if group is None or order is None:
+        # Money naming no order is recorded and sent back whole, never refused.
+        return [
+            PaymentUnmatched(
+                at, command.group, command.member, payment_id, amount, tender, capture
+            ),
+            return_payment(
+                command.group,
+                command.member,
+                f"unmatched:{payment_id}",
+                payment_id,
+                tender,
+                amount,
+                RefundReason.UNMATCHED_PAYMENT,
+                at,
+                authorised=capture,
+            ),
+        ]
+    arrived: Event
+    if capture:
+        arrived = PaymentAuthorised(at, group.id, order.member, payment_id, amount, tender)
+    else:
+        arrived = PaymentReceived(at, group.id, order.member, payment_id, amount, tender)
+    reason = None
+    if order.status in ENDED or group.status is GroupStatus.FAILED:
+        reason = RefundReason.LATE_PAYMENT
+    elif order.status is not OrderStatus.PENDING_PAYMENT:
+        reason = RefundReason.DUPLICATE_PAYMENT
+    elif amount != order.due:
+        reason = RefundReason.AMOUNT_MISMATCH
+    if reason is not None:
+        refund_id = f"{group.id}:{order.member}:r{order.refund_count + 1}"
+        back = return_payment(
+            group.id,
+            order.member,
+            refund_id,
+            payment_id,
+            tender,
+            amount,
+            reason,
+            at,
+            authorised=capture,
+        )
+        return [arrived, back]
+    events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, payment_id, tender)]
+    paid_now = attrs.evolve(order, status=OrderStatus.AWAITING_GROUP)
+    paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
+    paid.append(paid_now)
+    price = forming_price(view.campaign, len(paid))
+    if price is not None:
+        pending = [
+            o
+            for o in group.orders.values()
+            if o.status is OrderStatus.PENDING_PAYMENT and o.member != order.member
+        ]
+        # The settling payment's cash is part of the order now: plan its refunds from it.
+        cash = Money.zero(amount.currency) if capture else amount
+        settled = attrs.evolve(
+            paid_now,
+            payment_id=payment_id,
+            tender=tender,
+            settled=cash,
+            returned=Money.zero(amount.currency),
+            paid=order.paid + cash,
+            authorised=order.authorised + amount if capture else order.authorised,
+        )
+        paid[-1] = settled
+        events.extend(form(view, group, paid, pending, at, price, 0, None))
+    return events
+
+
+def decide_refund(view: View, command: RequestRefund) -> list[Event]:
+    """An after-sales refund (小额理赔 by amount, or units returned) on a formed order."""
+    group = find_group(view, command.group)
+    order = order_of(group, command.member)
+    if (command.amount is None) == (command.units is None):
+        raise InvalidInput(
+            "invalid_request",
+            "a refund names exactly one of amount and units",
+            field="amount",
+            value=None,
+        )
+    if command.refund_id is not None:
+        refund_id = _text(command.refund_id, "refund_id", "invalid_refund_id")
+        seen = view.refund_ids.get(refund_id)
+        if seen is not None:
+            if _same_request(seen, command):
+                return []  # the same refund asked again: already applied
+            raise Conflict(
+                "refund_conflict",
+                f"refund {refund_id!r} was applied to {seen[1]!r} in {seen[0]!r}; this request "
+                "asks something else",
+                refund_id=refund_id,
+            )
+    if order.status not in FORMED:
+        raise reject(
+            "not_refundable",
+            f"the order of {order.member!r} is {order.status.value}; "
+            "after-sales refunds apply to formed orders (leave an unformed group "
+            "with cancel)",
+            group=group.id,
+            member=order.member,
+        )
+    request: AmountRefund | UnitsRefund
+    if command.units is not None:
+        units = command.units
+        if type(units) is int and units == 0:
+            raise _exceeds(order.member, group.id, "a refund of no units")
+        check_quantity(units, "units")
+        if units > order.qty - order.units_returned:
+            raise _exceeds(
+                order.member,
+                group.id,
+                f"{units} unit(s) asked, {order.qty - order.units_returned} left",
+            )
+        request = UnitsRefund({0: units})
+    else:
+        amount = command.amount
+        if (
+            isinstance(amount, Money)
+            and amount.currency == view.campaign.currency
+            and not amount.minor
+        ):
+            raise _exceeds(order.member, group.id, "a refund of nothing")
+        amount = check_money(view, amount, "amount")
+        if amount > order.net:
+            raise _exceeds(
+                order.member, group.id, f"refund of {amount} exceeds the {order.net} left"
+            )
+        request = AmountRefund(amount)
+    events = refund(order, request, command.at, note=command.reason, refund_id=command.refund_id)
+    if not events:
+        raise _exceeds(order.member, group.id, "the units asked have no cash left on the order")
+    back = sum(e.amount.minor for e in events if isinstance(e, RefundDue))
+    if back == order.net.minor and order.status is OrderStatus.AWAITING_SHIPMENT:
+        events.extend(release(view, order, command.at))
+    return events
+
+
+def _same_request(seen: tuple[str, str, int, Money], command: RequestRefund) -> bool:
+    group, member, units, amount = seen
+    if (group, member) != (command.group, command.member):
+        return False
+    if command.units is not None:
+        return units == command.units
+    return units == 0 and amount == command.amount
+
+
+def _exceeds(member: str, group: str, why: str) -> Exception:
+    return reject(
+        "refund_exceeds_paid",
+        f"{why} on the order of {member!r} in {group!r}",
+        group=group,
+        member=member,
+    )
