@@ -19,7 +19,7 @@ import pytest
 from tuangou_core.cli import main
 from tuangou_core.interchange import load, settle
 from tuangou_core.money import Money
-from tuangou_core.settlement import Account
+from tuangou_core.settlement import HOLDERS, Account
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCENARIOS = sorted(
@@ -92,20 +92,8 @@ def test_every_ledger_balances_and_every_cent_is_held(path: Path) -> None:
     assert statement.ledger_balanced
     assert statement.ledger_entries > 0
     assert sum(statement.balances.values(), zero) == zero
-    held = sum(
-        (
-            statement.balances[account.value]
-            for account in (
-                Account.PROCESSOR_FEES,
-                Account.PLATFORM_REVENUE,
-                Account.PLATFORM_SUBSIDY,
-                Account.MERCHANT_PAYABLE,
-                Account.LEADER_PAYABLE,
-            )
-        ),
-        zero,
-    )
-    assert -statement.balances[Account.CUSTOMER.value] == statement.net == held
+    held = sum(statement.balances[account.value].minor for account in HOLDERS)
+    assert -statement.balances[Account.CUSTOMER.value].minor == statement.net.minor == held
     assert statement.balances[Account.PAYMENT_CLEARING.value] == zero
     parts = statement.split
     assert parts.payment_fee + parts.platform + parts.leader + parts.merchant == statement.net
@@ -113,19 +101,33 @@ def test_every_ledger_balances_and_every_cent_is_held(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_json_statement_agrees_with_the_library(path: Path) -> None:
-    """The committed JSON says balanced, and its totals are the sums of its orders."""
+    """The committed JSON says balanced; its totals are the sums of its orders and unmatched
+    payments; each order's split sums to its net and the statement's split to the orders';
+    the leaders' commissions sum to the leader share."""
     data = json.loads(_expected(path, "json").read_text(encoding="utf-8"))
     assert data["schema"] == 1
     assert data["ledger"]["balanced"] is True
     currency = data["currency"]
 
-    def total(key: str) -> Money:
-        return sum((Money.parse(o[key], currency) for o in data["orders"]), Money.zero(currency))
+    def minor(text: str) -> int:
+        return Money.parse(text, currency).minor
 
-    assert str(total("paid")) == data["totals"]["paid"]
-    assert str(total("refunded")) == data["totals"]["refunded"]
-    split = sum((Money.parse(v, currency) for v in data["split"].values()), Money.zero(currency))
-    assert str(split) == data["totals"]["net"]
+    stray = sum(minor(u["amount"]) for u in data["unmatched"])
+    paid = sum(minor(o["paid"]) for o in data["orders"]) + stray
+    refunded = sum(minor(o["refunded"]) for o in data["orders"]) + stray
+    assert (paid, refunded) == (minor(data["totals"]["paid"]), minor(data["totals"]["refunded"]))
+    parts = ("payment_fee", "platform", "leader", "merchant")
+    for order in data["orders"]:
+        assert sum(minor(order["split"][p]) for p in parts) == minor(order["net"])
+        assert minor(order["net"]) == minor(order["paid"]) - minor(order["refunded"])
+        assert sum(minor(r["amount"]) for r in order["refunds"]) == minor(order["refunded"])
+    for part in (*parts, "subsidy"):
+        assert sum(minor(o["split"][part]) for o in data["orders"]) == minor(data["split"][part])
+    assert sum(minor(data["split"][p]) for p in parts) == minor(data["totals"]["net"])
+    assert sum(minor(line["commission"]) for line in data["leaders"]) == minor(
+        data["split"]["leader"]
+    )
+    assert data["points"]["standing"] == sum(o.get("points", 0) for o in data["orders"])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

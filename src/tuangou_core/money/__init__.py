@@ -13,7 +13,7 @@ ten trillion yuan). The bound is checked before any arithmetic on untrusted inpu
 from __future__ import annotations
 
 from tuangou_core.money._allocation import allocate, allocate_minor, split
-from tuangou_core.money._amount import MAX_MINOR, Money
+from tuangou_core.money._amount import MAX_MINOR, Money, format_minor
 from tuangou_core.money._currency import Currency
 from tuangou_core.money._rate import Rate
 from tuangou_core.money._rounding import Rounding
@@ -26,5 +26,6 @@ __all__ = [
     "Rounding",
     "allocate",
     "allocate_minor",
+    "format_minor",
     "split",
 ]

@@ -38,6 +38,22 @@ def _check_currency(code: object) -> str:
     return Currency.of(code).code  # type: ignore[arg-type]
 
 
+def format_minor(minor: int, currency: str) -> str:
+    """*minor* units of *currency* as decimal text with exactly its minor digits (``"12.34"``,
+    ``"-0.50"``, ``"1200"`` for JPY), exact for any int: a sum of amounts may pass the bound of
+    one amount.
+
+    Raises:
+        InvalidInput: ``unknown_currency``.
+    """
+    digits = Currency.of(currency).minor_digits
+    sign = "-" if minor < 0 else ""
+    if digits == 0:
+        return f"{sign}{abs(minor)}"
+    whole, part = divmod(abs(minor), SCALES[digits])
+    return f"{sign}{whole}.{part:0{digits}d}"
+
+
 @attrs.frozen(order=False, repr=False)
 class Money:
     """An exact amount: an ``int`` of minor units and an ISO 4217 currency code.
@@ -130,12 +146,7 @@ class Money:
         return self.minor == 0
 
     def __str__(self) -> str:
-        digits = Currency.of(self.currency).minor_digits
-        sign = "-" if self.minor < 0 else ""
-        if digits == 0:
-            return f"{sign}{abs(self.minor)}"
-        whole, part = divmod(abs(self.minor), SCALES[digits])
-        return f"{sign}{whole}.{part:0{digits}d}"
+        return format_minor(self.minor, self.currency)
 
     def __repr__(self) -> str:
         return f"Money({str(self)!r}, {self.currency!r})"

@@ -64,11 +64,14 @@ from tuangou_core.reporting._metrics import (
 from tuangou_core.reporting._statement import (
     SCHEMA,
     GroupLine,
+    LeaderLine,
     OrderLine,
     Rejection,
     Statement,
+    UnmatchedLine,
     statement_of,
 )
+from tuangou_core.reporting._totals import SplitTotal, Total
 
 __all__ = [
     "FORMATION_TARGET_WINDOW",
@@ -80,6 +83,7 @@ __all__ = [
     "GroupFacts",
     "GroupLine",
     "InviteEntry",
+    "LeaderLine",
     "LeaderPerformance",
     "LogFacts",
     "Metrics",
@@ -87,7 +91,10 @@ __all__ = [
     "OrderKey",
     "OrderLine",
     "Rejection",
+    "SplitTotal",
     "Statement",
+    "Total",
+    "UnmatchedLine",
     "explain",
     "fission_coefficient",
     "formed_within",

@@ -2,7 +2,7 @@
 
 Its JSON form (:meth:`Statement.to_data`) is the contract of ``shared/SCENARIO.md`` key for key;
 its text form (:meth:`Statement.text`) prints the same figures as tables, with every refund and
-its reason, for a person.
+its reason, for a person. Every figure is computed from the events and the final state alone.
 """
 
 from __future__ import annotations
@@ -12,26 +12,35 @@ from typing import Any, Final
 
 import attrs
 
-from tuangou_core._text import html_table, text_table
+from tuangou_core._text import html_table
 from tuangou_core.campaign import Funder
 from tuangou_core.group import (
     CampaignState,
     GroupState,
     GroupStatus,
     Order,
+    OrderStatus,
+    PaymentUnmatched,
     RefundDue,
     ReplayStep,
 )
 from tuangou_core.money import Money
+from tuangou_core.refunds import RefundReason
+from tuangou_core.reporting._statement_text import statement_text
+from tuangou_core.reporting._totals import SplitTotal, Total
 from tuangou_core.settlement import Split, balances, journal, split_order, trial_balance
 
 SCHEMA: Final = 1
 """The version of the statement's JSON form (``shared/SCENARIO.md``)."""
 
+_FORMED: Final = frozenset(
+    {OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED}
+)
+
 
 @attrs.frozen
 class GroupLine:
-    """A group as the statement shows it."""
+    """A group as the statement shows it; *leader* is its leader at the end."""
 
     id: str
     status: GroupStatus
@@ -39,11 +48,15 @@ class GroupLine:
     virtual: int
     unit_price: Money
     winners: tuple[str, ...]
+    leader: str
 
 
 @attrs.frozen
 class OrderLine:
-    """A member's order as the statement shows it, with every refund and the order's split."""
+    """A member's order as the statement shows it, with every refund and the order's split.
+
+    *points* is the points the order stands at, or None when the campaign earns none.
+    """
 
     group: str
     member: str
@@ -53,6 +66,7 @@ class OrderLine:
     refunded: Money
     refunds: tuple[RefundDue, ...]
     split: Split
+    points: int | None = None
 
     @property
     def net(self) -> Money:
@@ -70,32 +84,64 @@ class Rejection:
 
 
 @attrs.frozen
+class UnmatchedLine:
+    """A payment that named no order: recorded, and sent back whole at once."""
+
+    event: int
+    group: str
+    member: str
+    payment_id: str
+    amount: Money
+    authorised: bool = False
+
+
+@attrs.frozen
+class LeaderLine:
+    """What one leader earns: the leader shares of the orders they lead."""
+
+    leader: str
+    commission: Total
+
+
+@attrs.frozen
 class Statement:
-    """The settled outcome of a scenario."""
+    """The settled outcome of a scenario.
+
+    ``paid``, ``refunded`` and ``net`` count every cash movement: the orders' and the
+    unmatched payments' (all of which went straight back). ``split`` sums the orders' splits.
+    """
 
     campaign: str
     currency: str
     groups: tuple[GroupLine, ...]
     orders: tuple[OrderLine, ...]
     rejected: tuple[Rejection, ...]
-    split: Split
+    unmatched: tuple[UnmatchedLine, ...]
+    split: SplitTotal
+    leaders: tuple[LeaderLine, ...]
+    points_standing: int
+    points_liability: Total
+    points_funded_by: str
     ledger_balanced: bool
     ledger_entries: int
     balances: Mapping[str, Money]
+    earns_points: bool = False
 
     @property
-    def paid(self) -> Money:
-        """Cash received over every order."""
-        return sum((o.paid for o in self.orders), Money.zero(self.currency))
+    def paid(self) -> Total:
+        """Cash received: every order's, and every unmatched payment's."""
+        stray = [u.amount for u in self.unmatched if not u.authorised]
+        return Total.of((*(o.paid for o in self.orders), *stray), self.currency)
 
     @property
-    def refunded(self) -> Money:
-        """Cash owed back over every order."""
-        return sum((o.refunded for o in self.orders), Money.zero(self.currency))
+    def refunded(self) -> Total:
+        """Cash owed back: every order's refunds, and every unmatched payment returned."""
+        stray = [u.amount for u in self.unmatched if not u.authorised]
+        return Total.of((*(o.refunded for o in self.orders), *stray), self.currency)
 
     @property
-    def net(self) -> Money:
-        """Cash kept: paid − refunded."""
+    def net(self) -> Total:
+        """Cash kept: paid − refunded (what the split divides)."""
         return self.paid - self.refunded
 
     def to_data(self) -> dict[str, Any]:
@@ -112,33 +158,63 @@ class Statement:
                     "virtual": g.virtual,
                     "unit_price": str(g.unit_price),
                     "winners": list(g.winners),
+                    "leader": g.leader,
                 }
                 for g in self.groups
             ],
-            "orders": [
+            "orders": [self._order_data(o) for o in self.orders],
+            "rejected": [{"event": r.event, "code": str(r.code)} for r in self.rejected],
+            "unmatched": [
                 {
-                    "group": o.group,
-                    "member": o.member,
-                    "status": o.status,
-                    "paid": str(o.paid),
-                    "refunded": str(o.refunded),
+                    "event": u.event,
+                    "group": u.group,
+                    "member": u.member,
+                    "payment_id": u.payment_id,
+                    "amount": str(u.amount),
                 }
-                for o in self.orders
+                for u in self.unmatched
             ],
-            "rejected": [{"event": r.event, "code": r.code} for r in self.rejected],
             "totals": {
                 "paid": str(self.paid),
                 "refunded": str(self.refunded),
                 "net": str(self.net),
             },
             "split": {
-                "payment_fee": str(self.split.payment_fee),
-                "platform": str(self.split.platform),
-                "leader": str(self.split.leader),
-                "merchant": str(self.split.merchant),
+                **{name: str(value) for name, value in self.split.parts().items()},
+                "subsidy": str(self.split.subsidy),
+            },
+            "leaders": [
+                {"leader": line.leader, "commission": str(line.commission)} for line in self.leaders
+            ],
+            "points": {
+                "standing": self.points_standing,
+                "liability": str(self.points_liability),
+                "funded_by": self.points_funded_by,
             },
             "ledger": {"balanced": self.ledger_balanced, "entries": self.ledger_entries},
         }
+
+    def _order_data(self, order: OrderLine) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "group": order.group,
+            "member": order.member,
+            "status": order.status,
+            "due": str(order.due),
+            "paid": str(order.paid),
+            "refunded": str(order.refunded),
+            "net": str(order.net),
+            "refunds": [
+                {"id": r.refund_id, "amount": str(r.amount), "reason": r.reason.value}
+                for r in order.refunds
+            ],
+            "split": {
+                **{name: str(value) for name, value in order.split.parts().items()},
+                "subsidy": str(order.split.subsidy),
+            },
+        }
+        if order.points is not None:
+            data["points"] = order.points
+        return data
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per order, for a DataFrame."""
@@ -159,77 +235,7 @@ class Statement:
 
     def text(self) -> str:
         """The statement as tables for a person."""
-        lines = [f"Statement for campaign {self.campaign} ({self.currency})", ""]
-        lines += ["Groups"]
-        lines += text_table(
-            ("group", "status", "members", "virtual", "unit price", "winners"),
-            [
-                (g.id, g.status.value, g.members, g.virtual, g.unit_price, " ".join(g.winners))
-                for g in self.groups
-            ],
-            right={2, 3, 4},
-        )
-        lines += ["", "Orders"]
-        rows: list[Sequence[object]] = []
-        for o in self.orders:
-            rows.append((o.group, o.member, o.status, o.due, o.paid, o.refunded, o.net))
-            for refund in o.refunds:
-                rows.append(
-                    (
-                        "",
-                        f"  refund {refund.refund_id}",
-                        refund.reason.value,
-                        "",
-                        "",
-                        refund.amount,
-                        "",
-                    )
-                )
-        lines += text_table(
-            ("group", "member", "status", "due", "paid", "refunded", "net"),
-            rows,
-            right={3, 4, 5, 6},
-        )
-        lines += ["", "Rejected events"]
-        if self.rejected:
-            lines += text_table(
-                ("event", "code", "why"),
-                [(r.event, r.code, r.message) for r in self.rejected],
-                right={0},
-            )
-        else:
-            lines += ["  none"]
-        lines += ["", "Totals"]
-        lines += text_table(
-            ("paid", "refunded", "net"), [(self.paid, self.refunded, self.net)], right={0, 1, 2}
-        )
-        lines += ["", "Split of the net (分账)"]
-        lines += text_table(
-            ("payment fee", "platform (net of subsidy)", "leader", "merchant", "subsidy paid"),
-            [
-                (
-                    self.split.payment_fee,
-                    self.split.platform,
-                    self.split.leader,
-                    self.split.merchant,
-                    self.split.subsidy,
-                )
-            ],
-            right={0, 1, 2, 3, 4},
-        )
-        split = self.split
-        lines += [
-            f"  {split.payment_fee} + {split.platform} + {split.leader} + {split.merchant} = "
-            f"{split.payment_fee + split.platform + split.leader + split.merchant} (the net)"
-        ]
-        verdict = "balanced" if self.ledger_balanced else "NOT BALANCED"
-        lines += ["", f"Ledger: {verdict}, {self.ledger_entries} entries"]
-        lines += text_table(
-            ("account", "balance"),
-            [(name, amount) for name, amount in sorted(self.balances.items())],
-            right={1},
-        )
-        return "\n".join(lines) + "\n"
+        return statement_text(self)
 
     def _repr_html_(self) -> str:
         rows = [
@@ -245,8 +251,11 @@ class Statement:
 
 
 def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ...]) -> OrderLine:
-    fees = state.campaign.fees
-    split = split_order(order.net, order.due, order.quote.funded_by(Funder.PLATFORM), fees)
+    campaign = state.campaign
+    split = split_order(order.net, order.due, order.quote.funded_by(Funder.PLATFORM), campaign.fees)
+    points = None
+    if campaign.points is not None:
+        points = campaign.points.standing(order.net) if order.status in _FORMED else 0
     return OrderLine(
         order.group,
         order.member,
@@ -256,43 +265,72 @@ def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ..
         order.refunded,
         refunds,
         split,
+        points,
     )
+
+
+def _leaders(
+    state: CampaignState, groups: Sequence[GroupState], orders: Sequence[OrderLine]
+) -> tuple[LeaderLine, ...]:
+    named = state.campaign.fees.leader
+    currency = state.campaign.currency
+    leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
+    earned: dict[str, int] = {}
+    for order in orders:
+        if order.split.leader.minor:
+            leader = leader_of[order.group]
+            earned[leader] = earned.get(leader, 0) + order.split.leader.minor
+    return tuple(LeaderLine(leader, Total(minor, currency)) for leader, minor in earned.items())
 
 
 def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement:
     """Build the statement of a scenario from its replayed *steps* and final *state*."""
     campaign = state.campaign
+    currency = campaign.currency
     events = [event for step in steps for event in step.events]
     refunds: dict[tuple[str, str], list[RefundDue]] = {}
     for event in events:
-        if isinstance(event, RefundDue):
+        if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
             refunds.setdefault((event.group, event.member), []).append(event)
     orders = tuple(
         _order_line(o, state, tuple(refunds.get((o.group, o.member), ()))) for o in state.orders()
     )
+    ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
     groups = tuple(
-        GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners)
-        for g in sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
+        GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
+        for g in ordered_groups
+    )
+    unmatched = tuple(
+        UnmatchedLine(step.index, e.group, e.member, e.payment_id, e.amount, e.authorised)
+        for step in steps
+        for e in step.events
+        if isinstance(e, PaymentUnmatched)
     )
     entries = journal(events, campaign)
-    totals = balances(entries)
-    balanced = trial_balance(entries, campaign.currency).balanced
     rejected = tuple(
         Rejection(step.index, step.rejected.code, step.rejected.message)
         for step in steps
         if step.rejected is not None
     )
-    split = sum((o.split for o in orders), Split.zero(campaign.currency))
+    rule = campaign.points
+    standing = sum(o.points or 0 for o in orders)
+    liability = Total(rule.value.minor * standing if rule else 0, currency)
     return Statement(
         campaign.id,
-        campaign.currency,
+        currency,
         groups,
         orders,
         rejected,
-        split,
-        balanced,
+        unmatched,
+        SplitTotal.of((o.split for o in orders), currency),
+        _leaders(state, ordered_groups, orders),
+        standing,
+        liability,
+        rule.funded_by.value if rule else Funder.MERCHANT.value,
+        trial_balance(entries, currency).balanced,
         len(entries),
-        {account.value: amount for account, amount in totals.items()},
+        {account.value: amount for account, amount in balances(entries, currency).items()},
+        rule is not None,
     )
 
 
