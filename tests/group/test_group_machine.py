@@ -743,11 +743,10 @@ class GroupMachine(RuleBasedStateMachine):
             self.issue(Complete(at, group, member))
         else:
             model_group = self.model.groups.get(group)
-            net = 0
+            net, qty = 0, 1
             if model_group is not None and member in model_group.orders:
-                net = model_group.orders[member].net
+                net, qty = model_group.orders[member].net, model_group.orders[member].qty
             if kind in ("units", "all"):
-                qty = model_group.orders[member].qty if net else 1
                 units = 1 if kind == "units" else qty
                 self.issue(RequestRefund(at, group, member, units=units))
                 return
