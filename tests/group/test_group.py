@@ -7,15 +7,15 @@ changed nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from drivers import Run, at, campaign, cny
 from tuangou_core.campaign import Campaign
-from tuangou_core.errors import Conflict, InvalidInput, Rejected, TuangouError
+from tuangou_core.errors import Conflict, InvalidInput, Rejected
 from tuangou_core.group import (
     AuthorisationReleased,
     CampaignState,
@@ -27,11 +27,9 @@ from tuangou_core.group import (
     Fold,
     GroupFailed,
     GroupFormed,
-    GroupState,
     GroupStatus,
     Join,
     Open,
-    Order,
     OrderCancelled,
     OrderRepriced,
     OrderStatus,
@@ -43,7 +41,6 @@ from tuangou_core.group import (
     Ship,
     Tick,
     WinnersDrawn,
-    check_invariants,
     decide,
     draw_order,
     evolve,
@@ -53,87 +50,6 @@ from tuangou_core.group import (
 from tuangou_core.interchange import parse, settle
 from tuangou_core.money import Money
 from tuangou_core.refunds import RefundReason
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 3, 1, 10, 0, tzinfo=SHANGHAI)
-
-
-def at(minutes: float) -> datetime:
-    """The instant *minutes* after 10:00 on 1 March 2026, Shanghai time."""
-    return T0 + timedelta(minutes=minutes)
-
-
-def cny(text: str) -> Money:
-    return Money.parse(text, "CNY")
-
-
-def campaign(
-    coupons: Sequence[Mapping[str, Any]] = (), fees: Mapping[str, Any] | None = None, **keys: Any
-) -> Campaign:
-    """The seed's milk-tea campaign (5 people at 70.00, list 100.00), with *keys* changed."""
-    data: dict[str, Any] = {
-        "id": "milk-tea-5",
-        "list_price": "100.00",
-        "rule": "fixed",
-        "size": 5,
-        "price": "70.00",
-    }
-    data.update(keys)
-    for key, value in keys.items():
-        if value is None:
-            del data[key]
-    return Campaign.build(data, fees=fees, coupons=coupons)
-
-
-class Run:
-    """A campaign driven through decide/evolve, keeping the log; checks invariants each step."""
-
-    def __init__(self, c: Campaign) -> None:
-        self.campaign = c
-        self.state = initial_state(c)
-        self.log: list[Event] = []
-
-    def do(self, command: Command) -> tuple[Event, ...]:
-        events = decide(self.state, command)
-        for event in events:
-            self.state = evolve(self.state, event)
-        self.log.extend(events)
-        check_invariants(self.state)
-        return events
-
-    def refused(self, command: Command) -> TuangouError:
-        """Decide *command*, which must be refused; the state must be exactly as before."""
-        before = self.state
-        with pytest.raises(TuangouError) as caught:
-            decide(self.state, command)
-        assert self.state is before
-        assert replay(self.campaign, self.log) == before
-        return caught.value
-
-    def open(self, group: str, member: str, minutes: float = 0, **keys: Any) -> None:
-        self.do(Open(at(minutes), group, member, **keys))
-
-    def join(self, group: str, member: str, minutes: float = 0, **keys: Any) -> None:
-        self.do(Join(at(minutes), group, member, **keys))
-
-    def pay(
-        self, group: str, member: str, minutes: float = 0, amount: str | None = None, pid: str = ""
-    ) -> tuple[Event, ...]:
-        due = self.order(group, member).due if amount is None else cny(amount)
-        return self.do(Pay(at(minutes), group, member, pid or f"p-{group}-{member}", due))
-
-    def join_and_pay(self, group: str, member: str, minutes: float = 0) -> tuple[Event, ...]:
-        self.join(group, member, minutes)
-        return self.pay(group, member, minutes)
-
-    def group(self, group: str) -> GroupState:
-        return self.state.groups[group]
-
-    def order(self, group: str, member: str) -> Order:
-        return self.state.groups[group].orders[member]
-
-    def status(self, group: str, member: str) -> OrderStatus:
-        return self.order(group, member).status
 
 
 def five_paid(run: Run, group: str = "g1", count: int = 5) -> None:
@@ -305,7 +221,8 @@ def test_tiered_below_the_first_tier_fails_at_its_deadline() -> None:
 
 
 def test_tiered_price_protection_never_charges_more_than_already_charged() -> None:
-    """满90减10 qualifies at 90.00 (due 80.00) but not at 85.00: the member keeps 80.00."""
+    """满90减10 qualifies at 90.00 (due 80.00) but not at 85.00: the member keeps 80.00, the
+    5.00 gap a discount funded by the coupon's funder."""
     coupons = [{"id": "t90", "kind": "threshold", "threshold": "90.00", "amount": "10.00"}]
     tiers = [{"size": 2, "price": "90.00"}, {"size": 3, "price": "85.00"}]
     c = campaign(rule="tiered", size=None, price=None, tiers=tiers, coupons=coupons)
@@ -315,7 +232,10 @@ def test_tiered_price_protection_never_charges_more_than_already_charged() -> No
     run.pay("g1", "u1")
     run.join_and_pay("g1", "u2", 1)
     events = run.join_and_pay("g1", "u3", 2)
-    assert not [e for e in events if isinstance(e, OrderRepriced) and e.member == "u1"]
+    (repriced,) = [e for e in events if isinstance(e, OrderRepriced) and e.member == "u1"]
+    assert repriced.quote.total == cny("80.00")  # at the tier, a protection step keeps 80.00
+    assert repriced.quote.step("price protection (t90)") is not None
+    assert not [e for e in events if isinstance(e, RefundDue) and e.member == "u1"]
     assert run.order("g1", "u1").net == cny("80.00")
     assert run.order("g1", "u2").net == cny("85.00")  # no coupon: the tier price
 

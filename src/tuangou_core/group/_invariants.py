@@ -7,9 +7,10 @@ A state that breaks one is the library's bug, never a user's mistake: the error 
 
 from __future__ import annotations
 
+from tuangou_core.campaign import Campaign, LotteryRule, TieredRule
 from tuangou_core.errors import InternalError
 from tuangou_core.group._events import GroupStatus, OrderStatus
-from tuangou_core.group._state import ENDED, CampaignState, GroupState, Order
+from tuangou_core.group._state import ENDED, PAID, CampaignState, GroupState, Order
 from tuangou_core.money import Money
 
 
@@ -41,8 +42,12 @@ def check_invariants(state: CampaignState) -> None:
     failed, cancelled, lost or unpaid; the due less after-sales refunds otherwise); nothing
     refunded beyond what was paid; an authorisation (``capture_at_close``) equal to the amount
     due while the group is open, and nothing authorised otherwise. Per group: at
-    most ``max_size`` slots held, counters equal to the orders. Campaign: stock taken within
-    stock, per-member units within the limit, no negative counts.
+    most ``max_size`` slots held, counters equal to the orders, and a state that agrees with
+    its orders: a formed group holds no order awaiting it (but an undrawn lottery's), has at
+    least the members its rule needs, and an open group has not reached the size that forms
+    it; the leader is a member, paid once anyone else is in an open group, paid (or refunded
+    after paying) in a formed one. Campaign: stock taken within stock, per-member units within
+    the limit, no negative counts.
 
     Raises:
         InvariantViolation: naming the first invariant broken.
@@ -58,6 +63,7 @@ def check_invariants(state: CampaignState) -> None:
             )
         if group.status is GroupStatus.OPEN and group.holding > campaign.max_size:
             _violated(f"group {group.id} holds {group.holding} > {campaign.max_size} slots")
+        _check_group_state(campaign, group, paid)
         for order in group.orders.values():
             if order.refunded > order.paid:
                 _violated(
@@ -80,3 +86,46 @@ def check_invariants(state: CampaignState) -> None:
 
 def _violated(message: str) -> None:
     raise InvariantViolation("invariant_violated", message)
+
+
+def _forming_size(campaign: Campaign) -> int:
+    rule = campaign.rule
+    return campaign.max_size if isinstance(rule, TieredRule) else rule.size
+
+
+def _check_group_state(campaign: Campaign, group: GroupState, waiting: int) -> None:
+    leader = group.orders.get(group.leader)
+    if leader is None:
+        _violated(f"group {group.id}: its leader {group.leader!r} has no order in it")
+        return
+    if group.status is GroupStatus.OPEN:
+        if waiting >= _forming_size(campaign):
+            _violated(
+                f"group {group.id} is open with {waiting} paid members: it should have formed "
+                f"at {_forming_size(campaign)}"
+            )
+        others = len(group.orders) > 1
+        if others and leader.status is not OrderStatus.AWAITING_GROUP:
+            _violated(
+                f"group {group.id} takes members but its leader {group.leader!r} is "
+                f"{leader.status.value}, not a paid member"
+            )
+    elif group.status is GroupStatus.FORMED:
+        undrawn = isinstance(campaign.rule, LotteryRule) and not group.drawn
+        if waiting and not undrawn:
+            _violated(f"group {group.id} formed but {waiting} order(s) still await it")
+        if group.formed_size < campaign.min_size:
+            _violated(
+                f"group {group.id} formed with {group.formed_size} members, fewer than the "
+                f"{campaign.min_size} its rule needs"
+            )
+        if group.formed_size - group.virtual > group.members:
+            _violated(
+                f"group {group.id} formed with {group.formed_size - group.virtual} real "
+                f"members but holds {group.members} orders"
+            )
+        if leader.status not in PAID and leader.status is not OrderStatus.REFUNDED:
+            _violated(
+                f"group {group.id} formed with leader {group.leader!r} "
+                f"{leader.status.value}, not a paid member"
+            )

@@ -310,7 +310,7 @@ def _settle_tier(
         # Price protection: the member never pays more than already charged; the coupons that
         # stopped applying fund the gap, so the order still splits on the tier's price.
         repriced = protect(repriced, charged, _lapsed(order, repriced))
-    if repriced.total != order.quote.total:
+    if repriced != order.quote:  # a new price, or the same total funded another way
         events.append(OrderRepriced(at, order.group, order.member, repriced))
     final = repriced.total
     if capture:
