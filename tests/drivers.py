@@ -109,3 +109,12 @@ class Run:
 
     def status(self, group: str, member: str) -> OrderStatus:
         return self.order(group, member).status
+
+
+def formed_pair(**keys: Any) -> Run:
+    """A formed group of two at 70.00: u1 opened and paid, then u2 joined and paid."""
+    run = Run(campaign(size=2, **keys))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join_and_pay("g1", "u2", 1)
+    return run

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from drivers import Run, at, campaign, cny
+from drivers import Run, at, campaign, cny, formed_pair
 from tuangou_core.campaign import Funder
 from tuangou_core.errors import Conflict, Rejected, TuangouError
 from tuangou_core.group import (
@@ -267,14 +267,6 @@ def test_unmatched_money_counts_in_the_statement_totals() -> None:
 
 
 # -- refunds: one planner, ids, units ----------------------------------------------------------
-
-
-def formed_pair(**keys: Any) -> Run:
-    r = Run(campaign(size=2, **keys))
-    r.open("g1", "u1")
-    r.pay("g1", "u1")
-    r.join_and_pay("g1", "u2", 1)
-    return r
 
 
 def test_the_same_refund_id_twice_is_one_refund() -> None:

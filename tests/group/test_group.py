@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from drivers import Run, at, campaign, cny
+from drivers import Run, at, campaign, cny, formed_pair
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import Conflict, InvalidInput, Rejected
 from tuangou_core.group import (
@@ -583,14 +583,6 @@ def test_ship_then_complete() -> None:
 
 
 # -- every code --------------------------------------------------------------------------------
-
-
-def formed_pair() -> Run:
-    run = Run(campaign(size=2))
-    run.open("g1", "u1")
-    run.pay("g1", "u1")
-    run.join_and_pay("g1", "u2", 1)
-    return run
 
 
 def test_code_group_full() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
-from drivers import Run, campaign
+from drivers import Run, campaign, formed_pair
 from tuangou_core.errors import InternalError
 from tuangou_core.group import (
     CampaignState,
@@ -34,14 +34,6 @@ def _with_order(state: CampaignState, group_id: str, member: str, **changes: Any
     return _with_group(state, attrs.evolve(group, orders={**group.orders, member: order}))
 
 
-def formed() -> Run:
-    r = Run(campaign(size=2))
-    r.open("g1", "u1")
-    r.pay("g1", "u1")
-    r.join_and_pay("g1", "u2", 1)
-    return r
-
-
 def open_with_a_joiner() -> Run:
     r = Run(campaign(size=3))
     r.open("g1", "u1")
@@ -52,16 +44,16 @@ def open_with_a_joiner() -> Run:
 
 CORRUPTIONS: dict[str, Callable[[], CampaignState]] = {
     "a formed fixed group holding an awaiting_group order": lambda: _with_order(
-        formed().state, "g1", "u2", status=OrderStatus.AWAITING_GROUP
+        formed_pair().state, "g1", "u2", status=OrderStatus.AWAITING_GROUP
     ),
     "an open group with size paid members that never formed": lambda: _with_group(
-        formed().state, attrs.evolve(formed().state.groups["g1"], status=GroupStatus.OPEN)
+        formed_pair().state, attrs.evolve(formed_pair().state.groups["g1"], status=GroupStatus.OPEN)
     ),
     "a formed group with fewer members than its size": lambda: _with_group(
-        formed().state, attrs.evolve(formed().state.groups["g1"], formed_size=1)
+        formed_pair().state, attrs.evolve(formed_pair().state.groups["g1"], formed_size=1)
     ),
     "a formed group whose real members outnumber its orders": lambda: _with_group(
-        formed().state, attrs.evolve(formed().state.groups["g1"], formed_size=3)
+        formed_pair().state, attrs.evolve(formed_pair().state.groups["g1"], formed_size=3)
     ),
     "an open group led by a member who has not paid": lambda: _with_group(
         open_with_a_joiner().state,
@@ -77,20 +69,20 @@ CORRUPTIONS: dict[str, Callable[[], CampaignState]] = {
         ),
     ),
     "a leader with no order in the group": lambda: _with_group(
-        formed().state, attrs.evolve(formed().state.groups["g1"], leader="nobody")
+        formed_pair().state, attrs.evolve(formed_pair().state.groups["g1"], leader="nobody")
     ),
     "a formed group led by a cancelled order": lambda: _with_order(
-        formed().state, "g1", "u1", status=OrderStatus.CANCELLED
+        formed_pair().state, "g1", "u1", status=OrderStatus.CANCELLED
     ),
     "money the order does not hold": lambda: _with_order(
-        formed().state, "g1", "u1", refunded=formed().state.groups["g1"].orders["u1"].paid
+        formed_pair().state, "g1", "u1", refunded=formed_pair().state.groups["g1"].orders["u1"].paid
     ),
 }
 
 
 def test_a_healthy_state_passes() -> None:
     """The states the corruptions start from are sound."""
-    check_invariants(formed().state)
+    check_invariants(formed_pair().state)
     check_invariants(open_with_a_joiner().state)
 
 
