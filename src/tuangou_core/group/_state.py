@@ -162,8 +162,10 @@ class CampaignState:
     stock_taken: int
     clock: datetime | None
     order_seq: int
-    holds: Sequence[tuple[datetime, int, str, str]]
-    deadlines: Sequence[tuple[datetime, int, str]]
+    # Heaps: a tuple or a list by history (a working copy turns a tuple into a list when it
+    # first writes), so they compare by their entries, never by their container.
+    holds: Sequence[tuple[datetime, int, str, str]] = attrs.field(eq=tuple)
+    deadlines: Sequence[tuple[datetime, int, str]] = attrs.field(eq=tuple)
 
     def group(self, group_id: str) -> GroupState:
         """The group *group_id*.
