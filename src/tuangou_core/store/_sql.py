@@ -272,6 +272,20 @@ class SQLStore(abc.ABC):
         )
         return _read_rows(rows, after)
 
+    def snapshots(self, campaign_id: str) -> tuple[int, ...]:
+        """The ``seq`` of each snapshot of the campaign this library can read, ascending.
+
+        Raises:
+            Rejected: ``unknown_campaign``.
+            StoreError: ``store_unavailable``.
+        """
+        self.campaign(campaign_id)
+        rows = self._query(
+            "SELECT seq FROM tuangou_snapshots WHERE campaign_id = ? AND codec = ? ORDER BY seq",
+            (campaign_id, SNAPSHOT_CODEC),
+        )
+        return tuple(int(row[0]) for row in rows)
+
     def state(self, campaign_id: str) -> CampaignState:
         """The campaign's current state: its latest snapshot, then the events after it.
 
