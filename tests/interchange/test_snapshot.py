@@ -62,7 +62,7 @@ def test_a_snapshot_of_any_prefix_then_the_rest_equals_the_whole_replay(
     campaign: Campaign, steps: Any, data: st.DataObject
 ) -> None:
     """Restore a snapshot after any number of commands, apply the rest: the replay's state."""
-    commands, caused = run_stream(campaign, steps)
+    _commands, caused = run_stream(campaign, steps)
     log = [event for events in caused for event in events]
     cut = data.draw(st.integers(0, len(caused)), label="commands before the snapshot")
     before = [event for events in caused[:cut] for event in events]
@@ -182,7 +182,7 @@ def test_junk_in_any_key_is_a_coded_error_never_a_crash(data: st.DataObject) -> 
 
     walk(snapshot, [])
     path = data.draw(st.sampled_from(paths[1:]))
-    junk = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=5), st.just([])))
+    junk: object = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=5), st.just([])))
     node = snapshot
     for key in path[:-1]:
         node = node[key]

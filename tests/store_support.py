@@ -1,5 +1,7 @@
 """The stores under test: every store test runs against SQLite and a real PostgreSQL server.
 
+Fixtures, loaded as a plugin by tests/conftest.py.
+
 The PostgreSQL server is started once per test session by ``tools.pgtemp`` (the machine's
 ``initdb`` and ``pg_ctl``, on 127.0.0.1, as an unprivileged user when the tests run as root);
 each test gets a database of its own. If the server cannot start, the PostgreSQL tests fail
@@ -33,11 +35,10 @@ class Where:
     target: str  # a file path or a DSN
     snapshot_every: int = 100
 
-    def open(self, store: type[SQLStore] | None = None) -> SQLStore:
-        """A new store object (a new connection) on this database."""
-        if self.kind == "sqlite":
-            return (store or SQLiteStore)(self.target, snapshot_every=self.snapshot_every)  # type: ignore[call-arg]
-        return (store or PostgresStore)(self.target, snapshot_every=self.snapshot_every)  # type: ignore[call-arg]
+    def open(self, store: Callable[..., SQLStore] | None = None) -> SQLStore:
+        """A new store object (a new connection) on this database, of class *store*."""
+        kind = store or (SQLiteStore if self.kind == "sqlite" else PostgresStore)
+        return kind(self.target, snapshot_every=self.snapshot_every)
 
     def with_snapshots_every(self, n: int) -> Where:
         """The same database, opened with another snapshot interval."""
