@@ -26,10 +26,10 @@ from tuangou_core.store._envelope import (
 )
 from tuangou_core.store._sql import Head, Recalled
 
-ATTEMPTS: Final = 20
+ATTEMPTS: Final = 32
 """How many times :func:`execute` decides a command before it gives up (``concurrent_write``)."""
 
-_BACKOFF_CAP: Final = 0.05  # seconds: the longest pause between two attempts
+_BACKOFF_CAP: Final = 0.1  # seconds: the longest pause between two attempts
 
 
 class Store(Protocol):
@@ -180,7 +180,8 @@ def submit(
         if store.append(head, own_id, text, recorded, fold.state):
             return Outcome(recorded, attempt)
         # Another writer moved the log: pause a little (more each time), then decide again.
-        time.sleep(random.uniform(0, min(_BACKOFF_CAP, 0.001 * 2**attempt)))
+        # Full jitter, so that writers who lost together do not collide again together.
+        time.sleep(random.uniform(0, min(_BACKOFF_CAP, 0.002 * 2**attempt)))
     raise Conflict(
         "concurrent_write",
         f"campaign {campaign_id!r} changed under the command in each of {attempts} attempts; "
