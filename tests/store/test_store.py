@@ -78,7 +78,7 @@ def test_execute_records_each_event_in_an_envelope(store: SQLStore) -> None:
 
 
 def test_a_command_id_executed_again_returns_the_first_events_and_records_nothing(
-    store: SQLStore,
+    store: SQLStore, where: Where
 ) -> None:
     """The retry of a payment callback returns the same envelopes; the log does not grow."""
     store.create_campaign(fixed())
@@ -90,15 +90,9 @@ def test_a_command_id_executed_again_returns_the_first_events_and_records_nothin
     assert again.events == first.events
     assert len(store.events("c1")) == 4
     # A fresh store object (another process) recognises it too.
-    other = type(store)(getattr(store, "path", None) or store_dsn(store))
+    other = where.open()
     assert execute(other, "c1", pay, "wx-1") == first.events
     other.close()
-
-
-def store_dsn(store: SQLStore) -> str:
-    """The DSN a PostgresStore was opened with."""
-    info = store._db.info  # type: ignore[attr-defined]
-    return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
 
 
 def test_a_command_id_reused_for_another_command_or_campaign_is_refused(store: SQLStore) -> None:
@@ -333,7 +327,7 @@ def test_retries_are_bounded_then_a_coded_conflict(store: SQLStore) -> None:
     store.create_campaign(fixed())
     behind = _AlwaysBehind(store)
     with pytest.raises(Conflict) as lost:
-        execute(behind, "c1", Open(at(0), "g1", "u1"), "k1", attempts=3)  # type: ignore[arg-type]
+        execute(behind, "c1", Open(at(0), "g1", "u1"), "k1", attempts=3)
     assert lost.value.code == "concurrent_write"
     assert behind.appends == 3
     assert store.events("c1") == ()
