@@ -32,6 +32,7 @@ from tuangou_core.settlement import journal, trial_balance
 from tuangou_core.store import (
     EVENT_SCHEMAS,
     Head,
+    LostRace,
     PostgresStore,
     Recalled,
     Recorded,
@@ -252,7 +253,7 @@ def test_creating_a_campaign_twice_is_quiet_and_another_under_its_id_is_refused(
         store.create_campaign(fixed(size=4))
     assert exists.value.code == "campaign_exists"
     with pytest.raises(InvalidInput) as junk:
-        store.create_campaign("c1")  # type: ignore[arg-type]
+        store.create_campaign("c1")
     assert junk.value.code == "invalid_value"
 
 
@@ -286,7 +287,7 @@ def test_bad_options_are_refused_with_a_code(
         execute(store, "c1", Tick(at(0)), **kwargs)
     assert refused.value.code == code
     with pytest.raises(InvalidInput) as not_a_command:
-        execute(store, "c1", "open g1")  # type: ignore[arg-type]
+        execute(store, "c1", "open g1")
     assert not_a_command.value.code == "unknown_command"
     with pytest.raises(InvalidInput) as after:
         store.events("c1", after=-1)
@@ -301,7 +302,8 @@ def test_a_store_refuses_a_snapshot_interval_below_one(where: Where) -> None:
 
 
 class _AlwaysBehind:
-    """A store whose every append finds that another writer got there first."""
+    """A store whose every append finds that another writer got there first (even under the
+    lock, where only a command id taken meanwhile can do that)."""
 
     def __init__(self, inner: SQLStore) -> None:
         self.inner = inner
@@ -320,6 +322,10 @@ class _AlwaysBehind:
     def append(self, *args: Any) -> bool:
         self.appends += 1
         return False
+
+    def append_exclusive(self, *args: Any) -> Any:
+        self.appends += 1
+        raise LostRace
 
 
 def test_retries_are_bounded_then_a_coded_conflict(store: SQLStore) -> None:
@@ -423,3 +429,23 @@ def test_the_campaign_state_of_a_seckill_is_kept_across_stores(where: Where) -> 
     assert state.stock_taken == 2
     first.close()
     second.close()
+
+
+class _BehindOnce(_AlwaysBehind):
+    """A store whose optimistic append loses once; under the lock it writes for real."""
+
+    def append_exclusive(self, *args: Any) -> Any:
+        self.appends += 1
+        return self.inner.append_exclusive(*args)
+
+
+def test_a_lost_race_is_decided_again_under_the_campaigns_write_lock(store: SQLStore) -> None:
+    """The second attempt holds the lock: it reads the head, decides, and records once."""
+    store.create_campaign(fixed())
+    once = _BehindOnce(store)
+    outcome = submit(once, "c1", Open(at(0), "g1", "u1"), "k1")
+    assert outcome.attempts == 2 and once.appends == 2
+    assert store.events("c1") == outcome.events
+    assert submit(once, "c1", Open(at(0), "g1", "u1"), "k1").duplicate
+    assert store.append_exclusive("c1", lambda head: None) is None
+    assert store.events("c1") == outcome.events

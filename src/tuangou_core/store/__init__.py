@@ -11,7 +11,8 @@ A backend keeps one store per process (or thread) and sends every command throug
 ``execute`` loads the campaign's state (its latest snapshot, then the events after it),
 decides the command with the pure decider, and appends the events with the ``seq`` it read
 in one transaction; if another writer appended first it reads and decides again, a bounded
-number of times, then raises ``concurrent_write``. A refused command records nothing and
+number of times (after the first, holding the campaign's write lock), then raises
+``concurrent_write``. A refused command records nothing and
 raises its coded error. A command id already recorded returns what it caused the first time
 and records nothing; the same id with another command is refused (``command_conflict``).
 
@@ -26,7 +27,16 @@ from __future__ import annotations
 from tuangou_core.store._envelope import EVENT_SCHEMAS, Recorded, StoreError
 from tuangou_core.store._execute import ATTEMPTS, Outcome, Store, execute, submit
 from tuangou_core.store._postgres import PostgresStore
-from tuangou_core.store._sql import SNAPSHOT_CODEC, STORE_SCHEMA, Head, Recalled, SQLStore
+from tuangou_core.store._sql import (
+    SNAPSHOT_CODEC,
+    STORE_SCHEMA,
+    Head,
+    LostRace,
+    Plan,
+    Planned,
+    Recalled,
+    SQLStore,
+)
 from tuangou_core.store._sqlite import SQLiteStore
 
 __all__ = [
@@ -35,7 +45,10 @@ __all__ = [
     "SNAPSHOT_CODEC",
     "STORE_SCHEMA",
     "Head",
+    "LostRace",
     "Outcome",
+    "Plan",
+    "Planned",
     "PostgresStore",
     "Recalled",
     "Recorded",

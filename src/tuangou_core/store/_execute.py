@@ -24,10 +24,14 @@ from tuangou_core.store._envelope import (
     check_command_id,
     command_text,
 )
-from tuangou_core.store._sql import Head, Recalled
+from tuangou_core.store._sql import Head, LostRace, Plan, Planned, Recalled
 
-ATTEMPTS: Final = 32
-"""How many times :func:`execute` decides a command before it gives up (``concurrent_write``)."""
+ATTEMPTS: Final = 8
+"""How many times :func:`execute` decides a command before it gives up (``concurrent_write``).
+
+The first attempt is optimistic; each later one holds the campaign's write lock, so only a
+command id taken in the meantime (or a lock the database could not give) makes it lose.
+"""
 
 _BACKOFF_CAP: Final = 0.1  # seconds: the longest pause between two attempts
 
@@ -70,6 +74,10 @@ class Store(Protocol):
         after: CampaignState,
     ) -> bool:
         """Record *recorded* after *head*, or return False when the log moved first."""
+        ...
+
+    def append_exclusive(self, campaign_id: str, plan: Plan) -> Planned | None:
+        """Under the campaign's write lock, read its head and record what *plan* decides."""
         ...
 
     def close(self) -> None:
@@ -156,30 +164,50 @@ def submit(
     text = command_text(command)
     own_id = given or uuid.uuid4().hex
     for attempt in range(1, attempts + 1):
-        if given is not None:
-            recalled = store.recall(given)
-            if recalled is not None:
-                return _duplicate(recalled, campaign_id, text, given, attempt)
-        head = store.load(campaign_id)
-        events = decide(head.state, command)  # a refusal propagates: nothing recorded
-        if not events and given is None:
-            return Outcome((), attempt)  # nothing happened, and no id to remember it by
-        recorded = tuple(
-            Recorded(
-                campaign_id,
-                head.seq + offset,
-                uuid.uuid4().hex,
-                own_id,
-                EVENT_SCHEMAS[type(event).__name__],
-                event,
+        result: list[Outcome] = []
+
+        def plan(
+            head: Head, attempt: int = attempt, result: list[Outcome] = result
+        ) -> Planned | None:
+            if given is not None:
+                recalled = store.recall(given)
+                if recalled is not None:
+                    result.append(_duplicate(recalled, campaign_id, text, given, attempt))
+                    return None
+            events = decide(head.state, command)  # a refusal propagates: nothing recorded
+            if not events and given is None:
+                result.append(Outcome((), attempt))  # nothing happened, no id to remember
+                return None
+            recorded = tuple(
+                Recorded(
+                    campaign_id,
+                    head.seq + offset,
+                    uuid.uuid4().hex,
+                    own_id,
+                    EVENT_SCHEMAS[type(event).__name__],
+                    event,
+                )
+                for offset, event in enumerate(events, start=1)
             )
-            for offset, event in enumerate(events, start=1)
-        )
-        fold = Fold(head.state)
-        fold.apply(events)
-        if store.append(head, own_id, text, recorded, fold.state):
-            return Outcome(recorded, attempt)
-        # Another writer moved the log: pause a little (more each time), then decide again.
+            fold = Fold(head.state)
+            fold.apply(events)
+            result.append(Outcome(recorded, attempt))
+            return (own_id, text, recorded, fold.state)
+
+        try:
+            if attempt == 1:
+                # Optimistic: read without a lock, write only if nobody moved the log since.
+                head = store.load(campaign_id)
+                planned = plan(head)
+                if planned is None or store.append(head, *planned):
+                    return result[0]
+            else:
+                # Another writer got in first: decide again under the campaign's write lock,
+                # where nobody can.
+                store.append_exclusive(campaign_id, plan)
+                return result[0]
+        except LostRace:
+            pass  # the command id was taken meanwhile: the next attempt recalls it
         # Full jitter, so that writers who lost together do not collide again together.
         time.sleep(random.uniform(0, min(_BACKOFF_CAP, 0.002 * 2**attempt)))
     raise Conflict(

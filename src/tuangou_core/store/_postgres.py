@@ -74,6 +74,8 @@ class PostgresStore(SQLStore):
             self._lay_out(tx)
         self._check_layout()
 
+    _lock_sql = "SELECT head FROM tuangou_campaigns WHERE campaign_id = ? FOR UPDATE"
+
     def _unavailable(self, error: Exception, doing: str) -> StoreError:
         return StoreError(
             "store_unavailable", f"PostgreSQL failed {doing}: {error}", value=str(error)

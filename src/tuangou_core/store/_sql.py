@@ -21,7 +21,7 @@ from __future__ import annotations
 import abc
 import json
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Final, Protocol
 
@@ -106,6 +106,13 @@ class Recalled:
     campaign_id: str
     command: str
     events: tuple[Recorded, ...]
+
+
+Planned = tuple[str, str, tuple[Recorded, ...], CampaignState]
+"""What to record: the command id, its canonical JSON, the envelopes, the state after them."""
+
+Plan = Callable[[Head], "Planned | None"]
+"""Given the head read under a campaign's write lock, what to record there (or nothing)."""
 
 
 class Transaction(Protocol):
@@ -381,49 +388,93 @@ class SQLStore(abc.ABC):
         Raises:
             StoreError: ``store_unavailable``.
         """
-        campaign_id = after.campaign.id
-        seq = head.seq + len(recorded)
-        snapshot = None
-        if seq // self.snapshot_every > head.seq // self.snapshot_every:
-            snapshot = json.dumps(to_snapshot(after), separators=(",", ":"))
         try:
             with self._transaction() as tx:
-                moved = tx.execute(
-                    "UPDATE tuangou_campaigns SET head = ? WHERE campaign_id = ? AND head = ?",
-                    (seq, campaign_id, head.seq),
-                )
-                if moved != 1:
-                    raise LostRace
-                tx.execute(
-                    "INSERT INTO tuangou_commands (command_id, campaign_id, command, first_seq, "
-                    "events) VALUES (?, ?, ?, ?, ?)",
-                    (command_id, campaign_id, command, head.seq + 1, len(recorded)),
-                )
-                for r in recorded:
-                    tx.execute(
-                        f"INSERT INTO tuangou_events ({_EVENT_COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            r.campaign_id,
-                            r.seq,
-                            r.event_id,
-                            r.command_id,
-                            type(r.event).__name__,
-                            r.schema,
-                            event_text(r.event),
-                        ),
-                    )
-                if snapshot is not None:
-                    tx.execute(
-                        "INSERT INTO tuangou_snapshots (campaign_id, codec, seq, data) "
-                        "VALUES (?, ?, ?, ?)",
-                        (campaign_id, SNAPSHOT_CODEC, seq, snapshot),
-                    )
-                self._before_commit()
+                seq = self._write(tx, head, command_id, command, recorded, after)
         except LostRace:
             return False
-        self._remember(campaign_id, Head(seq, after))
+        self._remember(after.campaign.id, Head(seq, after))
         return True
+
+    def append_exclusive(self, campaign_id: str, plan: Plan) -> Planned | None:
+        """Hold the campaign's write lock, read its head, and record what *plan* decides.
+
+        The way to make progress when optimistic appends keep losing: no other writer can
+        move the log between the read and the write.
+
+        Args:
+            campaign_id: the campaign.
+            plan: given the head read under the lock, returns what to record (or ``None``:
+                record nothing); an error it raises rolls everything back.
+
+        Returns:
+            What *plan* returned.
+
+        Raises:
+            LostRace: a uniqueness violation (the command id was taken meanwhile).
+            StoreError: ``store_unavailable`` and the load's errors.
+        """
+        with self._transaction() as tx:
+            if self._lock_sql is not None:
+                tx.execute(self._lock_sql, (campaign_id,))
+            head = self.load(campaign_id)
+            planned = plan(head)
+            if planned is None:
+                return None
+            command_id, command, recorded, after = planned
+            seq = self._write(tx, head, command_id, command, recorded, after)
+        self._remember(campaign_id, Head(seq, after))
+        return planned
+
+    _lock_sql: str | None = None  # the statement that locks a campaign's row, if one is needed
+
+    def _write(
+        self,
+        tx: Transaction,
+        head: Head,
+        command_id: str,
+        command: str,
+        recorded: tuple[Recorded, ...],
+        after: CampaignState,
+    ) -> int:
+        campaign_id = after.campaign.id
+        seq = head.seq + len(recorded)
+        moved = tx.execute(
+            "UPDATE tuangou_campaigns SET head = ? WHERE campaign_id = ? AND head = ?",
+            (seq, campaign_id, head.seq),
+        )
+        if moved != 1:
+            raise LostRace
+        tx.execute(
+            "INSERT INTO tuangou_commands (command_id, campaign_id, command, first_seq, events) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (command_id, campaign_id, command, head.seq + 1, len(recorded)),
+        )
+        for r in recorded:
+            tx.execute(
+                f"INSERT INTO tuangou_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r.campaign_id,
+                    r.seq,
+                    r.event_id,
+                    r.command_id,
+                    type(r.event).__name__,
+                    r.schema,
+                    event_text(r.event),
+                ),
+            )
+        if seq // self.snapshot_every > head.seq // self.snapshot_every:
+            tx.execute(
+                "INSERT INTO tuangou_snapshots (campaign_id, codec, seq, data) VALUES (?, ?, ?, ?)",
+                (
+                    campaign_id,
+                    SNAPSHOT_CODEC,
+                    seq,
+                    json.dumps(to_snapshot(after), separators=(",", ":")),
+                ),
+            )
+        self._before_commit()
+        return seq
 
     def _before_commit(self) -> None:  # noqa: B027 - deliberately empty: a seam, not a hook to fill
         """Called inside the write transaction, just before it commits (a seam for tests)."""
