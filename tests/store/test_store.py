@@ -253,7 +253,7 @@ def test_creating_a_campaign_twice_is_quiet_and_another_under_its_id_is_refused(
         store.create_campaign(fixed(size=4))
     assert exists.value.code == "campaign_exists"
     with pytest.raises(InvalidInput) as junk:
-        store.create_campaign("c1")
+        store.create_campaign("c1")  # type: ignore[arg-type]
     assert junk.value.code == "invalid_value"
 
 
@@ -287,7 +287,7 @@ def test_bad_options_are_refused_with_a_code(
         execute(store, "c1", Tick(at(0)), **kwargs)
     assert refused.value.code == code
     with pytest.raises(InvalidInput) as not_a_command:
-        execute(store, "c1", "open g1")
+        execute(store, "c1", "open g1")  # type: ignore[arg-type]
     assert not_a_command.value.code == "unknown_command"
     with pytest.raises(InvalidInput) as after:
         store.events("c1", after=-1)
