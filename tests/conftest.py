@@ -1,4 +1,4 @@
-"""Test-wide settings: the hypothesis profiles.
+"""Test-wide settings: the hypothesis profiles, and the store fixtures (``store_support``).
 
 ``ci`` (the default) is quick enough for every push; ``deep`` searches far harder and is meant
 for a release or a change to the money core. Pick one with ``TUANGOU_HYPOTHESIS_PROFILE``.
@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 
 from hypothesis import settings
+
+# The fixtures of the event-store tests: each store test runs on SQLite and on PostgreSQL.
+pytest_plugins = ("store_support",)
 
 # No deadline in either profile: a slow shared CI machine must not turn into a flaky failure,
 # and speed is the benchmarks' business, not the tests'.

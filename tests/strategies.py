@@ -15,17 +15,30 @@ from hypothesis import strategies as st
 
 import tuangou_core.campaign as _c
 from tuangou_core.campaign import Campaign, Coupon, CouponKind, FixedRule, Funder
+from tuangou_core.errors import TuangouError
 from tuangou_core.group import (
+    CampaignState,
+    Cancel,
+    Command,
+    Complete,
+    Draw,
     Event,
+    Fold,
     GroupFailed,
     GroupFormed,
     GroupOpened,
+    Join,
     MemberJoined,
+    Open,
     OrderCompleted,
     OrderPaid,
     OrderShipped,
+    Pay,
     PaymentReceived,
     RefundDue,
+    RequestRefund,
+    Ship,
+    Tick,
 )
 from tuangou_core.money import MAX_MINOR, Currency, Money, Rate, Rounding
 from tuangou_core.pricing import (
@@ -457,3 +470,80 @@ def group_campaigns(draw: st.DrawFn) -> _c.Campaign:
         per_member_limit=draw(st.none() | st.integers(1, 3)),
         coupons=coupons,
     )
+
+
+# -- store (issue 13) -------------------------------------------------------------------------
+# Random command streams for the snapshot and store tests: intents resolved against the state
+# as they run (a payment pays what the order is due, most of the time), so groups form, ship,
+# refund, fail and draw often enough.
+
+STREAM_MEMBERS = ("u0", "u1", "u2", "u3", "u4")
+STREAM_GROUPS = ("g0", "g1", "g2")
+
+
+def intents(max_size: int = 40) -> st.SearchStrategy[list[tuple[str, int, int, int]]]:
+    """Lists of ``(kind, group index, member index, minutes later)``."""
+    kind = st.sampled_from(
+        ["open", "join", "join", "pay", "pay", "pay", "misspay", "cancel", "tick", "ship",
+         "complete", "refund", "draw"]
+    )  # fmt: skip
+    step = st.tuples(
+        kind, st.integers(0, 2), st.integers(0, 4), st.sampled_from((0, 0, 1, 5, 16, 130))
+    )
+    return st.lists(step, max_size=max_size)
+
+
+def stream_command(
+    state: CampaignState, intent: tuple[str, int, int, int], at: datetime, serial: int
+) -> Command:
+    """The command *intent* stands for in *state*, stamped *at*."""
+    kind, g, m, _minutes = intent
+    group, member = STREAM_GROUPS[g], STREAM_MEMBERS[m]
+    found = state.groups.get(group)
+    order = found.orders.get(member) if found is not None else None
+    due = order.due if order is not None else _cny(7000)
+    if kind == "open":
+        return Open(at, group, member)
+    if kind == "join":
+        return Join(at, group, member)
+    if kind in ("pay", "misspay"):
+        amount = due if kind == "pay" else due + _cny(1)
+        return Pay(at, group, member, f"p{serial}", amount)
+    if kind == "cancel":
+        return Cancel(at, group, member)
+    if kind == "ship":
+        return Ship(at, group, member)
+    if kind == "complete":
+        return Complete(at, group, member)
+    if kind == "refund":
+        net = order.net if order is not None else _cny(1)
+        return RequestRefund(at, group, member, _cny(max(net.minor // 2, 1)))
+    if kind == "draw":
+        return Draw(at, group, "s1")
+    return Tick(at)
+
+
+def run_stream(
+    campaign: Campaign, steps: list[tuple[str, int, int, int]]
+) -> tuple[list[Command], list[tuple[Event, ...]]]:
+    """Resolve and execute *steps* on *campaign*: the accepted commands and their events (a
+    refused command whose time passing caused events stands as a ``Tick``)."""
+    fold = Fold(campaign)
+    at = GROUP_START
+    commands: list[Command] = []
+    caused: list[tuple[Event, ...]] = []
+    for serial, step in enumerate(steps):
+        at += timedelta(minutes=step[3])
+        command = stream_command(fold.state, step, at, serial)
+        # Time passes even for a command then refused: the log holds it as a Tick.
+        elapsed = fold.advance(at)
+        try:
+            events = fold.execute(command)
+        except TuangouError:
+            if elapsed:
+                commands.append(Tick(at))
+                caused.append(elapsed)
+            continue
+        commands.append(command)
+        caused.append((*elapsed, *events))
+    return commands, caused

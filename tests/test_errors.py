@@ -87,7 +87,11 @@ def test_a_code_that_is_not_an_error_code_is_a_bug() -> None:
 
 def test_every_error_code_says_which_class_raises_it_and_when() -> None:
     """Each member carries its family (an error class) and a meaning for the docs."""
-    classes = {kind.__name__ for kind in KINDS} | {"InvalidScenario", "SerializationError"}
+    classes = {kind.__name__ for kind in KINDS} | {
+        "InvalidScenario",
+        "SerializationError",
+        "StoreError",
+    }
     for code in ErrorCode:
         assert code.family in classes, code
         assert code.meaning.strip(), code

@@ -37,9 +37,10 @@ STAGES: dict[str, int] = {
     "reporting": 8,
     "operations": 9,
     "interchange": 10,
-    "cli": 11,
-    "__main__": 12,
-    "__init__": 12,
+    "store": 11,
+    "cli": 12,
+    "__main__": 13,
+    "__init__": 13,
 }
 SUBPACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
 

@@ -27,6 +27,7 @@ STAGES = (
     "reporting",
     "operations",
     "interchange",
+    "store",
 )
 
 

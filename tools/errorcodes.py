@@ -23,6 +23,7 @@ from tuangou_core.errors import (
 )
 from tuangou_core.group import InvariantViolation
 from tuangou_core.interchange import InvalidScenario, SerializationError
+from tuangou_core.store import StoreError
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "tuangou_core"
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
@@ -37,6 +38,7 @@ CLASSES: dict[str, type[TuangouError]] = {
         SerializationError,
         Rejected,
         Conflict,
+        StoreError,
         InternalError,
         InvariantViolation,
     )
@@ -51,6 +53,7 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     ("InvalidRule", "a campaign or policy that cannot run; raised when it is built"),
     ("InvalidScenario", "a scenario file that cannot be replayed"),
     ("SerializationError", "data that cannot be read back into a value"),
+    ("StoreError", "the event store failed or holds what this library cannot read"),
     ("InternalError", "a bug in the library, never the caller's mistake"),
 )
 

@@ -124,6 +124,11 @@ class ErrorCode(enum.StrEnum):
         "Rejected",
         "a tier-difference refund whose new price is not lower than what was paid",
     )
+    UNKNOWN_CAMPAIGN = (
+        "unknown_campaign",
+        "Rejected",
+        "an event store has no campaign of that id (create it first)",
+    )
     REJECTED = (
         "rejected",
         "Rejected",
@@ -146,6 +151,22 @@ class ErrorCode(enum.StrEnum):
         "refund_out_of_order",
         "Conflict",
         "applying a refund plan made from another state of the order",
+    )
+    COMMAND_CONFLICT = (
+        "command_conflict",
+        "Conflict",
+        "a `command_id` already recorded, now with another command or for another campaign",
+    )
+    CAMPAIGN_EXISTS = (
+        "campaign_exists",
+        "Conflict",
+        "an event store already holds a different campaign under that id",
+    )
+    CONCURRENT_WRITE = (
+        "concurrent_write",
+        "Conflict",
+        "the campaign kept changing under the command through every retry; nothing was "
+        "recorded: send it again with the same `command_id`",
     )
     CONFLICT = (
         "conflict",
@@ -340,6 +361,16 @@ class ErrorCode(enum.StrEnum):
         "a key the table does not have (campaign, fees, coupons, events, lint, serialized data)",
     )
 
+    INVALID_COMMAND_ID = (
+        "invalid_command_id",
+        "InvalidInput",
+        "a command id that is not a non-empty string of at most 200 characters",
+    )
+    INVALID_OPTION = (
+        "invalid_option",
+        "InvalidInput",
+        "an event store option out of range (`snapshot_every`, `attempts`, `after`)",
+    )
     MISSING_KEY = (
         "missing_key",
         "InvalidInput",
@@ -389,10 +420,40 @@ class ErrorCode(enum.StrEnum):
         "SerializationError",
         "`to_data` of something that is not a library value",
     )
+    STALE_SNAPSHOT = (
+        "stale_snapshot",
+        "SerializationError",
+        "a snapshot of another campaign, currency or state shape: rebuild it from the events",
+    )
     INVALID_DATA = (
         "invalid_data",
         "SerializationError",
         "data that cannot be read back, with no more precise code",
+    )
+
+    # -- StoreError: the event store failed or holds what this library cannot read ------------
+
+    STORE_UNAVAILABLE = (
+        "store_unavailable",
+        "StoreError",
+        "the database cannot be opened or reached, or failed in the middle of a write; when "
+        "that was a command, send it again with the same `command_id`",
+    )
+    STORE_CORRUPT = (
+        "store_corrupt",
+        "StoreError",
+        "a stored row this library cannot read: a gap in a campaign's `seq`, a value that is "
+        "not an event, data that does not decode",
+    )
+    UNSUPPORTED_EVENT_SCHEMA = (
+        "unsupported_event_schema",
+        "StoreError",
+        "a stored event written under a schema version of its type this library does not read",
+    )
+    STORE_SCHEMA_MISMATCH = (
+        "store_schema_mismatch",
+        "StoreError",
+        "the database's tables were made by another version of the store's layout",
     )
 
     # -- InternalError: a bug in the library, never a caller's mistake ----------------------------

@@ -210,9 +210,11 @@ class CampaignState:
     stock_taken: int
     clock: datetime | None
     order_seq: int
-    holds: Sequence[tuple[datetime, int, str, str]]
-    deadlines: Sequence[tuple[datetime, int, str]]
-    draws: Sequence[tuple[datetime, int, str]] = ()
+    # Heaps: a tuple or a list by history (a working copy turns a tuple into a list when it
+    # first writes), so they compare by their entries, never by their container.
+    holds: Sequence[tuple[datetime, int, str, str]] = attrs.field(eq=tuple)
+    deadlines: Sequence[tuple[datetime, int, str]] = attrs.field(eq=tuple)
+    draws: Sequence[tuple[datetime, int, str]] = attrs.field(default=(), eq=tuple)
     unmatched: Mapping[str, Unmatched] = attrs.field(factory=dict)
     refund_ids: Mapping[str, tuple[str, str, int, Money]] = attrs.field(factory=dict)
 

@@ -5,6 +5,8 @@ the same structure for backends) into a :class:`Scenario`, or raises :class:`Inv
 naming the key; :func:`settle` replays it into the
 :class:`~tuangou_core.reporting.Statement`. :func:`to_data` and :func:`from_data` turn
 campaigns, commands, events, quotes and splits into JSON-safe data and back, exactly.
+:func:`to_snapshot` and :func:`from_snapshot` do the same for a whole
+:class:`~tuangou_core.group.CampaignState`, which an event store caches beside the events.
 """
 
 from __future__ import annotations
@@ -18,15 +20,25 @@ from tuangou_core.interchange._scenario import (
     parse,
     settle,
 )
+from tuangou_core.interchange._snapshot import (
+    SNAPSHOT_SCHEMA,
+    SNAPSHOT_SHAPE,
+    from_snapshot,
+    to_snapshot,
+)
 
 __all__ = [
     "SCHEMA",
+    "SNAPSHOT_SCHEMA",
+    "SNAPSHOT_SHAPE",
     "InvalidScenario",
     "Scenario",
     "SerializationError",
     "from_data",
+    "from_snapshot",
     "load",
     "parse",
     "settle",
     "to_data",
+    "to_snapshot",
 ]
