@@ -68,9 +68,9 @@ entries = journal(events, scenario.campaign) + points_entries(granted.points, Mo
 totals = balances(entries)
 print(
     "points liability:",
-    totals[Account.POINTS_LIABILITY],
+    totals[Account.POINTS_LIABILITY].text(),
     "merchant payable:",
-    totals[Account.MERCHANT_PAYABLE],
+    totals[Account.MERCHANT_PAYABLE].text(),
     "balanced:",
     trial_balance(entries).balanced,
 )

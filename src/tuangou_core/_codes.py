@@ -292,10 +292,21 @@ class ErrorCode(enum.StrEnum):
         "InvalidInput",
         "an object that is not an event given to `evolve`, `journal` or a metric",
     )
+    INVALID_POSTING = (
+        "invalid_posting",
+        "InvalidInput",
+        "a ledger posting whose amount is not a positive amount, or whose account or side is not "
+        "one of the ledger's",
+    )
+    INVALID_ENTRY = (
+        "invalid_entry",
+        "InvalidInput",
+        "an item given to the ledger's balances that is not a journal entry",
+    )
     UNBALANCED_ENTRY = (
         "unbalanced_entry",
         "InvalidInput",
-        "a journal entry whose postings do not sum to zero",
+        "a journal entry whose debits and credits differ",
     )
     SPLIT_UNBALANCED = (
         "split_unbalanced",

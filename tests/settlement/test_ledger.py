@@ -1,10 +1,12 @@
-"""The double-entry ledger: every entry balances and the books hold exactly the net cash."""
+"""The double-entry ledger: every entry balances, each account on its normal side, and the books
+hold exactly the net cash: the split of each settled order, and the money owed back."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from tuangou_core.group import (
     GroupFormed,
     GroupOpened,
     Join,
+    LeaderChanged,
     MemberJoined,
     Open,
     OrderCancelled,
@@ -41,12 +44,13 @@ from tuangou_core.money import Money
 from tuangou_core.pricing import quote_member
 from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement import (
-    HOLDERS,
     Account,
     JournalEntry,
     Posting,
+    Side,
     audit,
     balances,
+    holdings,
     journal,
     party_balances,
     reconcile,
@@ -78,6 +82,12 @@ def make_campaign(
 
 
 CAMPAIGN = make_campaign()
+POINTS_CAMPAIGN = Campaign.build(
+    {"id": "pts", "list_price": "100.00", "rule": "fixed", "size": 5, "price": "70.00"},
+    fees={"payment_rate": "0.006", "platform_rate": "0.05", "leader_rate": "0.03"},
+    coupons=COUPONS,
+    points={"earn_per_unit": 1, "value": "0.01", "funded_by": "merchant"},
+)
 
 
 # -- synthetic lifecycles, built from the event classes directly ------------------------------
@@ -87,7 +97,11 @@ CAMPAIGN = make_campaign()
 def order_lifecycles(
     draw: st.DrawFn, campaign: Campaign, group: str, member: str, role: str
 ) -> list[Event]:
-    """The events of one member's order: join, payments, reprice and refunds, all valid."""
+    """The events of one member's order: join, payments, reprice and refunds, all valid.
+
+    A stray payment (the wrong amount, a duplicate) goes back along its own payment id; the
+    order's own refunds along the payment that settled it.
+    """
     coupons = draw(st.sampled_from([(), ("p10",), ("m5",), ("p10", "m5"), ("p9z",)]))
     unit = campaign.rule.price
     quote = quote_member(campaign, unit_price=unit, qty=1, coupon_ids=coupons, role=role)
@@ -97,48 +111,48 @@ def order_lifecycles(
     net = 0
     refunds = 0
 
-    def refund(amount: int, reason: RefundReason) -> None:
-        nonlocal net, refunds
+    def refund(amount: int, reason: RefundReason, payment: str) -> None:
+        nonlocal refunds
         refunds += 1
-        events.append(
-            RefundDue(
-                at, group, member, f"{group}:{member}:r{refunds}", "wx", Money(amount), reason
-            )
-        )
-        net -= amount
+        refund_id = f"{group}:{member}:r{refunds}"
+        events.append(RefundDue(at, group, member, refund_id, payment, Money(amount), reason))
 
     if draw(st.booleans()):  # a payment of the wrong amount, returned at once
         wrong = draw(st.integers(1, due.minor * 2).filter(lambda v: v != due.minor))
         events.append(PaymentReceived(at, group, member, f"{member}-w", Money(wrong), "wechat"))
-        net += wrong
-        refund(wrong, RefundReason.AMOUNT_MISMATCH)
+        refund(wrong, RefundReason.AMOUNT_MISMATCH, f"{member}-w")
     if draw(st.integers(0, 4)) == 0:
         return events  # never paid
-    events.append(PaymentReceived(at, group, member, f"{member}-p", due, "wechat"))
-    events.append(OrderPaid(at, group, member, f"{member}-p"))
+    settling = f"{member}-p"
+    events.append(PaymentReceived(at, group, member, settling, due, "wechat"))
+    events.append(OrderPaid(at, group, member, settling))
     net += due.minor
     if draw(st.booleans()):  # a duplicate payment, returned at once
         events.append(PaymentReceived(at, group, member, f"{member}-d", due, "wechat"))
-        net += due.minor
-        refund(due.minor, RefundReason.DUPLICATE_PAYMENT)
+        refund(due.minor, RefundReason.DUPLICATE_PAYMENT, f"{member}-d")
     if draw(st.booleans()):  # repriced at a cheaper unit price, the difference refunded
         cheaper = Money(draw(st.integers(100, unit.minor - 1)))
         new = quote_member(campaign, unit_price=cheaper, qty=1, coupon_ids=coupons, role=role)
         if new.total < due:
             events.append(OrderRepriced(at, group, member, new))
-            refund(due.minor - new.total.minor, RefundReason.TIER_DIFFERENCE)
+            refund(due.minor - new.total.minor, RefundReason.TIER_DIFFERENCE, settling)
+            net = new.total.minor
     for _ in range(draw(st.integers(0, 3))):  # after-sales refunds
         if net:
-            refund(draw(st.integers(1, net)), RefundReason.AFTER_SALES)
+            back = draw(st.integers(1, net))
+            refund(back, RefundReason.AFTER_SALES, settling)
+            net -= back
     if net and draw(st.booleans()):
-        refund(net, RefundReason.GROUP_FAILED)
+        refund(net, RefundReason.GROUP_FAILED, settling)
     return events
 
 
 @st.composite
 def event_logs(draw: st.DrawFn, campaign: Campaign = CAMPAIGN) -> list[Event]:
-    """A campaign's log: a few groups, several orders each, their events interleaved."""
+    """A campaign's log: a few groups, several orders each, their events interleaved; a group
+    may form (its paid orders then stand at points, where the campaign earns them)."""
     queues: list[list[Event]] = []
+    forming: list[Event] = []
     for g in range(draw(st.integers(1, 3))):
         group = f"g{g}"
         members = [f"u{g}-{i}" for i in range(draw(st.integers(1, 5)))]
@@ -146,9 +160,11 @@ def event_logs(draw: st.DrawFn, campaign: Campaign = CAMPAIGN) -> list[Event]:
         for i, member in enumerate(members):
             role = "opener" if i == 0 else "joiner"
             queues.append(draw(order_lifecycles(campaign, group, member, role)))
+        if draw(st.booleans()):
+            forming.append(GroupFormed(T0, group, len(members), 0, campaign.rule.price))
     # Each group's opening first, then the orders' events interleaved in a drawn order.
     log: list[Event] = [q.pop(0) for q in queues if isinstance(q[0], GroupOpened)]
-    live = [q for q in queues if q]
+    live = [q for q in queues if q] + [[f] for f in forming]
     while live:
         queue = live[draw(st.integers(0, len(live) - 1))]
         log.append(queue.pop(0))
@@ -169,37 +185,49 @@ def customers_net(events: list[Event]) -> int:
     return total
 
 
-def holders(sums: dict[Account, Money]) -> int:
-    return sum(sums[account].minor for account in HOLDERS)
+def owed_back(events: list[Event]) -> int:
+    """Cash received that settled no order, less its refunds: what refunds payable holds."""
+    settling = {e.payment_id for e in events if isinstance(e, OrderPaid)}
+    total = 0
+    for event in events:
+        if isinstance(event, PaymentReceived) and event.payment_id not in settling:
+            total += event.amount.minor
+        elif isinstance(event, RefundDue) and event.payment_id not in settling:
+            total -= event.amount.minor
+    return total
 
 
 # -- laws -------------------------------------------------------------------------------------
 
 
 @given(event_logs())
-def test_every_entry_balances(log: list[Event]) -> None:
-    """Each journal entry's postings sum to zero."""
+def test_every_entry_balances_in_positive_amounts(log: list[Event]) -> None:
+    """Each entry's debits equal its credits; every posting is a positive amount."""
     for entry in journal(log, CAMPAIGN):
-        assert sum(p.amount.minor for p in entry.postings) == 0
+        debits = sum(p.amount.minor for p in entry.postings if p.side is Side.DEBIT)
+        credits = sum(p.amount.minor for p in entry.postings if p.side is Side.CREDIT)
+        assert debits == credits > 0
+        assert all(p.amount.minor > 0 for p in entry.postings)
 
 
 @given(event_logs())
 def test_every_prefix_balances_and_is_a_prefix_of_the_journal(log: list[Event]) -> None:
-    """The journal of any prefix of a log has a zero trial balance and starts the full one."""
+    """The journal of any prefix balances, starts the full one, and its cash is held."""
     full = journal(log, CAMPAIGN)
     for cut in range(len(log) + 1):
         part = journal(log[:cut], CAMPAIGN)
         assert part == full[: len(part)]
         assert trial_balance(part).balanced
-        assert balances(part)[Account.PAYMENT_CLEARING].is_zero
+        cash, held = holdings(balances(part))
+        assert cash == held == customers_net(log[:cut])
 
 
 @given(event_logs())
-def test_customers_net_cash_is_what_the_holders_hold(log: list[Event]) -> None:
-    """Paid − refunded = processor + platform (net of subsidy) + leader + merchant."""
-    for cut in range(0, len(log) + 1, 3):
+def test_refunds_payable_holds_exactly_the_money_that_settles_no_order(log: list[Event]) -> None:
+    """On every prefix, refunds payable is the stray cash not yet sent back."""
+    for cut in range(len(log) + 1):
         sums = balances(journal(log[:cut], CAMPAIGN))
-        assert -sums[Account.CUSTOMER].minor == customers_net(log[:cut]) == holders(sums)
+        assert sums[Account.REFUNDS_PAYABLE].amount == owed_back(log[:cut])
 
 
 @given(event_logs())
@@ -210,29 +238,41 @@ def test_journal_agrees_with_the_independent_audit(log: list[Event]) -> None:
         assert reconcile(balances(journal(prefix, CAMPAIGN)), audit(prefix, CAMPAIGN)) == ()
 
 
+@given(event_logs(POINTS_CAMPAIGN))
+def test_points_and_the_split_agree_with_the_audit(log: list[Event]) -> None:
+    """With [points], the points liability and its funding agree with the audit too."""
+    for cut in range(0, len(log) + 1, 2):
+        prefix = log[:cut]
+        sums = balances(journal(prefix, POINTS_CAMPAIGN))
+        assert reconcile(sums, audit(prefix, POINTS_CAMPAIGN)) == ()
+        assert trial_balance(journal(prefix, POINTS_CAMPAIGN)).balanced
+
+
 @given(event_logs())
 def test_ledger_holds_the_sum_of_the_per_order_splits(log: list[Event]) -> None:
-    """Each holder account equals the sum over orders of the contract's split."""
+    """Each split account equals the sum over settled orders of the contract's split."""
+    settling = {e.payment_id: (e.group, e.member) for e in log if isinstance(e, OrderPaid)}
     cash: dict[tuple[str, str], int] = {}
     quotes: dict[tuple[str, str], Any] = {}
     for event in log:
         key = (getattr(event, "group", ""), getattr(event, "member", ""))
         if isinstance(event, MemberJoined | OrderRepriced):
             quotes[key] = event.quote
-        elif isinstance(event, PaymentReceived):
+        elif isinstance(event, PaymentReceived) and event.payment_id in settling:
             cash[key] = cash.get(key, 0) + event.amount.minor
-        elif isinstance(event, RefundDue):
+        elif isinstance(event, RefundDue) and event.payment_id in settling:
             cash[key] -= event.amount.minor
     splits = [
         split_order(Money(net), quotes[key].total, quotes[key].funded_by("platform"), CAMPAIGN.fees)
         for key, net in cash.items()
     ]
     sums = balances(journal(log, CAMPAIGN))
-    assert sums[Account.PROCESSOR_FEES].minor == sum(s.payment_fee.minor for s in splits)
-    assert sums[Account.LEADER_PAYABLE].minor == sum(s.leader.minor for s in splits)
-    assert sums[Account.MERCHANT_PAYABLE].minor == sum(s.merchant.minor for s in splits)
-    platform = sums[Account.PLATFORM_REVENUE] + sums[Account.PLATFORM_SUBSIDY]
-    assert platform.minor == sum(s.platform.minor for s in splits)
+    assert sums[Account.PROCESSOR_FEES].amount == sum(s.payment_fee.minor for s in splits)
+    assert sums[Account.LEADER_PAYABLE].amount == sum(s.leader.minor for s in splits)
+    assert sums[Account.MERCHANT_PAYABLE].amount == sum(s.merchant.minor for s in splits)
+    assert sums[Account.PLATFORM_SUBSIDY].amount == sum(s.subsidy.minor for s in splits)
+    platform = sums[Account.PLATFORM_REVENUE].amount - sums[Account.PLATFORM_SUBSIDY].amount
+    assert platform == sum(s.platform.minor for s in splits)
 
 
 # -- examples ---------------------------------------------------------------------------------
@@ -253,25 +293,49 @@ def five_paid(campaign: Campaign = CAMPAIGN) -> list[Event]:
     return events
 
 
+def amounts(entries: tuple[JournalEntry, ...]) -> dict[Account, str]:
+    """Each account's balance for people, with its side."""
+    return {a: b.text() for a, b in balances(entries).items() if b.debits or b.credits}
+
+
 def test_five_members_at_seventy_book_the_contract_split() -> None:
-    """5 × 70.00 books processor 2.10, platform 17.50, leader 10.50 (to u1), merchant 319.90."""
+    """5 × 70.00: clearing holds 350.00 (Dr); processor 2.10, platform 17.50, leader 10.50 (to
+    u1) and merchant 319.90 are credits; refunds payable took and gave 350.00."""
     entries = journal(five_paid(), CAMPAIGN)
-    sums = balances(entries)
-    assert sums[Account.CUSTOMER] == Money.parse("-350.00")
-    assert sums[Account.PROCESSOR_FEES] == Money.parse("2.10")
-    assert sums[Account.PLATFORM_REVENUE] == Money.parse("17.50")
-    assert sums[Account.LEADER_PAYABLE] == Money.parse("10.50")
-    assert sums[Account.MERCHANT_PAYABLE] == Money.parse("319.90")
-    assert party_balances(entries)[(Account.LEADER_PAYABLE, "u1")] == Money.parse("10.50")
+    assert amounts(entries) == {
+        Account.PAYMENT_CLEARING: "350.00 Dr",
+        Account.REFUNDS_PAYABLE: "0.00 Cr",
+        Account.PROCESSOR_FEES: "2.10 Cr",
+        Account.PLATFORM_REVENUE: "17.50 Cr",
+        Account.LEADER_PAYABLE: "10.50 Cr",
+        Account.MERCHANT_PAYABLE: "319.90 Cr",
+    }
+    assert party_balances(entries)[(Account.LEADER_PAYABLE, "u1")].amount == 1050
     assert len(entries) == 10
-    assert trial_balance(entries).balanced
+    tb = trial_balance(entries)
+    assert (tb.debits, tb.credits, tb.balanced) == (35000, 35000, True)
+
+
+def test_every_account_sits_on_its_normal_side() -> None:
+    """Assets and expenses are debit-normal, liabilities and revenue credit-normal."""
+    normal = {a.value: (a.type.value, a.normal.value) for a in Account}
+    assert normal == {
+        "payment_clearing": ("asset", "debit"),
+        "platform_subsidy": ("expense", "debit"),
+        "merchant_payable": ("liability", "credit"),
+        "leader_payable": ("liability", "credit"),
+        "processor_fees": ("liability", "credit"),
+        "refunds_payable": ("liability", "credit"),
+        "points_liability": ("liability", "credit"),
+        "platform_revenue": ("revenue", "credit"),
+    }
 
 
 def test_named_leader_earns_the_commission() -> None:
     """With fees.leader a host id, leader payable is booked to that host, not the opener."""
     campaign = make_campaign(leader="host-7")
     parties = party_balances(journal(five_paid(campaign), campaign))
-    assert parties[(Account.LEADER_PAYABLE, "host-7")] == Money.parse("10.50")
+    assert parties[(Account.LEADER_PAYABLE, "host-7")].amount == 1050
     assert (Account.LEADER_PAYABLE, "u1") not in parties
 
 
@@ -288,54 +352,83 @@ def test_events_that_move_no_money_book_nothing() -> None:
         GroupFailed(T0, "g1", 1, T0),
     ]
     assert journal(events, CAMPAIGN) == ()
-    assert all(m.is_zero for m in audit(events, CAMPAIGN).values())
+    assert all(v == 0 for v in audit(events, CAMPAIGN).values())
 
 
-def test_capture_is_cash_in() -> None:
-    """A captured authorisation books cash in and the split, like a payment."""
+def test_capture_is_cash_in_and_settles_the_authorised_order() -> None:
+    """A captured authorisation books cash in and, on the settling payment, the split."""
     quote = quote_member(CAMPAIGN, unit_price=CAMPAIGN.rule.price)
     events: list[Event] = [
         GroupOpened(T0, "g1", "u1", T0),
         MemberJoined(T0, "g1", "u1", 1, "opener", quote, T0),
         PaymentAuthorised(T0, "g1", "u1", "wx1", quote.total, "wechat"),
+        OrderPaid(T0, "g1", "u1", "wx1"),
         PaymentCaptured(T0, "g1", "u1", "wx1", quote.total),
     ]
     sums = balances(journal(events, CAMPAIGN))
-    assert sums[Account.CUSTOMER] == -quote.total
-    assert sums[Account.MERCHANT_PAYABLE] == Money.parse("63.98")
+    assert sums[Account.PAYMENT_CLEARING].amount == quote.total.minor
+    assert sums[Account.MERCHANT_PAYABLE].text() == "63.98 Cr"
 
 
-def test_refund_claws_back_before_the_cash_leaves() -> None:
-    """A refund's clawback entry comes first, so payment clearing never goes negative."""
+def test_a_refund_claws_the_split_back_then_is_sent_along_its_path() -> None:
+    """A refund's claw-back entry comes first, then the refund is paid out of clearing; the
+    clearing account never goes below zero."""
     events = five_paid()
     events.append(
         RefundDue(T0, "g1", "u2", "g1:u2:r1", "wx2", Money.parse("70.00"), RefundReason.AFTER_SALES)
     )
     entries = journal(events, CAMPAIGN)
     clawback, refund = entries[-2:]
-    assert clawback.memo.startswith("claw back")
-    assert refund.memo.startswith("refund g1:u2:r1")
+    assert clawback.memo.startswith("claw back the split of g1/u2")
+    assert refund.memo.startswith("refund g1:u2:r1 sent to u2 along wechat wx2")
     running = 0
     for entry in entries:
-        running += sum(
-            p.amount.minor for p in entry.postings if p.account is Account.PAYMENT_CLEARING
-        )
+        for p in entry.postings:
+            if p.account is Account.PAYMENT_CLEARING:
+                running += p.debit - p.credit
         assert running >= 0
     assert "payment_clearing" in refund.explain()
 
 
-def test_platform_coupon_books_a_subsidy() -> None:
-    """A platform coupon books the subsidy as the platform's negative holding."""
+def test_platform_coupon_books_a_subsidy_as_an_expense() -> None:
+    """A platform coupon books the subsidy as the platform's expense (a debit)."""
     quote = quote_member(CAMPAIGN, unit_price=CAMPAIGN.rule.price, coupon_ids=("p10",))
     events: list[Event] = [
         GroupOpened(T0, "g1", "u1", T0),
         MemberJoined(T0, "g1", "u1", 1, "opener", quote, T0),
         PaymentReceived(T0, "g1", "u1", "wx1", quote.total, "wechat"),
+        OrderPaid(T0, "g1", "u1", "wx1"),
     ]
-    sums = balances(journal(events, CAMPAIGN))
-    assert sums[Account.PLATFORM_SUBSIDY] == Money.parse("-10.00")
-    assert sums[Account.PLATFORM_REVENUE] == Money.parse("3.50")
-    assert sums[Account.MERCHANT_PAYABLE] == Money.parse("64.04")
+    assert amounts(journal(events, CAMPAIGN)) == {
+        Account.PAYMENT_CLEARING: "60.00 Dr",
+        Account.PLATFORM_SUBSIDY: "10.00 Dr",
+        Account.REFUNDS_PAYABLE: "0.00 Cr",
+        Account.PROCESSOR_FEES: "0.36 Cr",
+        Account.PLATFORM_REVENUE: "3.50 Cr",
+        Account.LEADER_PAYABLE: "2.10 Cr",
+        Account.MERCHANT_PAYABLE: "64.04 Cr",
+    }
+
+
+def test_leadership_passing_moves_the_leader_payable() -> None:
+    """When leadership passes, the leader share booked on the group's orders moves too."""
+    events = five_paid()[:-1]  # not formed yet
+    events.append(LeaderChanged(T0, "g1", "u1", "u2"))
+    parties = party_balances(journal(events, CAMPAIGN))
+    assert parties[(Account.LEADER_PAYABLE, "u1")].amount == 0
+    assert parties[(Account.LEADER_PAYABLE, "u2")].amount == 1050
+
+
+def test_unmatched_money_sits_in_refunds_payable_until_it_is_sent_back() -> None:
+    """A payment naming no order is owed back until its refund; then clearing is zero."""
+    pay = PaymentUnmatched(T0, "ghost", "u9", "x1", Money.parse("70.00"), "wechat")
+    back = RefundDue(
+        T0, "ghost", "u9", "unmatched:x1", "x1", pay.amount, RefundReason.UNMATCHED_PAYMENT
+    )
+    halfway = balances(journal([pay], CAMPAIGN))
+    assert halfway[Account.REFUNDS_PAYABLE].text() == "70.00 Cr"
+    after = balances(journal([pay, back], CAMPAIGN))
+    assert after[Account.PAYMENT_CLEARING].amount == after[Account.REFUNDS_PAYABLE].amount == 0
 
 
 def test_unknown_event_is_refused() -> None:
@@ -349,36 +442,147 @@ def test_unknown_event_is_refused() -> None:
     assert by_audit.value.code == "unknown_event"
 
 
-def test_unbalanced_entry_cannot_be_built() -> None:
-    """A JournalEntry whose postings do not sum to zero is refused."""
+def test_an_unbalanced_entry_cannot_be_built() -> None:
+    """A JournalEntry whose debits and credits differ is refused."""
     with pytest.raises(InvalidInput) as error:
         JournalEntry(
             "0.1",
+            0,
             T0,
             "bad",
             (
-                Posting(Account.CUSTOMER, Money(-5)),
-                Posting(Account.PAYMENT_CLEARING, Money(4)),
+                Posting(Account.PAYMENT_CLEARING, Side.DEBIT, Money(5)),
+                Posting(Account.MERCHANT_PAYABLE, Side.CREDIT, Money(4)),
             ),
         )
     assert error.value.code == "unbalanced_entry"
 
 
+def test_a_trial_balance_of_corrupted_entries_is_out_of_balance() -> None:
+    """Entries corrupted after they were built (read back from a damaged store, say) are
+    caught: the debit and credit columns are summed apart, and each entry is checked."""
+    (entry, *_rest) = journal(five_paid(), CAMPAIGN)
+    broken = object.__new__(JournalEntry)
+    for field in attrs.fields(JournalEntry):
+        object.__setattr__(broken, field.name, getattr(entry, field.name))
+    first = entry.postings[0]
+    object.__setattr__(
+        broken,
+        "postings",
+        (attrs.evolve(first, amount=first.amount + Money(1)), *entry.postings[1:]),
+    )
+    tb = trial_balance([broken])
+    assert not tb.balanced
+    assert tb.unbalanced == (entry.id,)
+    assert tb.debits - tb.credits == 1
+    assert "OUT OF BALANCE by 0.01" in tb.explain()
+
+
+def test_a_journal_in_two_currencies_is_refused() -> None:
+    """Entries in CNY and JPY do not add: balances refuses them with currency_mismatch."""
+    cny = journal(five_paid(), CAMPAIGN)
+    yen = Posting(Account.PAYMENT_CLEARING, Side.DEBIT, Money(5, "JPY"))
+    other = JournalEntry(
+        "9.1",
+        9,
+        T0,
+        "yen",
+        (yen, attrs.evolve(yen, account=Account.MERCHANT_PAYABLE, side=Side.CREDIT)),
+    )
+    with pytest.raises(InvalidInput) as caught:
+        balances((*cny, other))
+    assert caught.value.code == "currency_mismatch"
+
+
+def test_a_yen_journal_prints_whole_yen() -> None:
+    """JPY has no minor digits: balances print as whole yen, never as 0.00."""
+    yen = Campaign.build(
+        {
+            "id": "y",
+            "list_price": "1000",
+            "rule": "fixed",
+            "size": 2,
+            "price": "700",
+            "currency": "JPY",
+        }
+    )
+    sums = balances(journal(five_paid(yen), yen), "JPY")
+    assert sums[Account.PAYMENT_CLEARING].text() == "3500 Dr"
+    assert balances([], "JPY")[Account.MERCHANT_PAYABLE].text() == "0 Cr"
+
+
 def test_reconcile_names_the_accounts_that_differ() -> None:
     """reconcile lists each disagreeing account with both balances and the gap."""
     sums = balances(journal(five_paid(), CAMPAIGN))
-    wrong = {**sums, Account.MERCHANT_PAYABLE: sums[Account.MERCHANT_PAYABLE] + Money(1)}
+    audited = audit(five_paid(), CAMPAIGN)
+    wrong = {**audited, Account.MERCHANT_PAYABLE: audited[Account.MERCHANT_PAYABLE] + 1}
     (difference,) = reconcile(sums, wrong)
     assert difference.account is Account.MERCHANT_PAYABLE
-    assert difference.gap == Money(-1)
+    assert difference.gap == -1
+    assert "merchant_payable: the journal says 319.90, the audit 319.91" in str(difference)
+
+
+def test_the_audit_catches_a_wrong_split_in_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal's split broken on purpose (a cent moved from merchant to platform): the
+    audit, which shares no code with it, disagrees on both accounts."""
+    from tuangou_core.settlement import _journal  # noqa: PLC0415
+
+    def wrong(*args: Any, **kwargs: Any) -> Any:
+        right = split_order(*args, **kwargs)
+        return attrs.evolve(
+            right, platform=right.platform + Money(1), merchant=right.merchant - Money(1)
+        )
+
+    monkeypatch.setattr(_journal, "split_order", wrong)
+    differences = reconcile(balances(journal(five_paid(), CAMPAIGN)), audit(five_paid(), CAMPAIGN))
+    assert {d.account for d in differences} == {
+        Account.PLATFORM_REVENUE,
+        Account.MERCHANT_PAYABLE,
+    }
+
+
+def test_the_audit_is_caught_when_it_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    """And the reverse: the audit's own split broken on purpose disagrees with the journal."""
+    from tuangou_core.settlement import _audit  # noqa: PLC0415
+
+    right = _audit._split
+
+    def wrong(*args: Any) -> tuple[int, ...]:
+        fee, take, subsidy, leader, merchant = right(*args)
+        return fee + 1, take, subsidy, leader, merchant - 1
+
+    monkeypatch.setattr(_audit, "_split", wrong)
+    differences = reconcile(balances(journal(five_paid(), CAMPAIGN)), audit(five_paid(), CAMPAIGN))
+    assert {d.account for d in differences} == {
+        Account.PROCESSOR_FEES,
+        Account.MERCHANT_PAYABLE,
+    }
+
+
+def test_points_are_booked_on_forming_and_clawed_back_by_refunds() -> None:
+    """[points] 1 per yuan at 0.01: forming books 70 points per order from the merchant's
+    share; a 20.50 refund claws 21 back (49 left)."""
+    events = five_paid(POINTS_CAMPAIGN)
+    entries = journal(events, POINTS_CAMPAIGN)
+    assert balances(entries)[Account.POINTS_LIABILITY].text() == "3.50 Cr"
+    events.append(
+        RefundDue(T0, "g1", "u2", "g1:u2:r1", "wx2", Money.parse("20.50"), RefundReason.AFTER_SALES)
+    )
+    entries = journal(events, POINTS_CAMPAIGN)
+    parties = party_balances(entries)
+    assert parties[(Account.POINTS_LIABILITY, "u2")].amount == 49
+    assert balances(entries)[Account.POINTS_LIABILITY].amount == 4 * 70 + 49
+    assert reconcile(balances(entries), audit(events, POINTS_CAMPAIGN)) == ()
+    assert any(e.memo.startswith("points of g1/u2: 49 standing") for e in entries)
 
 
 def test_trial_balance_explains_itself() -> None:
-    """The trial balance prints every account, the totals and the verdict."""
+    """The trial balance prints every account with its type, the totals and the verdict."""
     text = trial_balance(journal(five_paid(), CAMPAIGN)).explain()
     assert "merchant_payable" in text
-    assert "balanced" in text
-    assert trial_balance([]).total == Money(0)
+    assert "liability" in text
+    assert "10 entries, balanced" in text
+    assert trial_balance([]).debits == 0
 
 
 # -- the real decider --------------------------------------------------------------------------
@@ -449,7 +653,8 @@ def test_decider_logs_journal_and_audit_agree(rule: str, data: st.DataObject) ->
         sums = balances(entries)
         assert trial_balance(entries).balanced
         assert reconcile(sums, audit(prefix, campaign)) == ()
-        assert -sums[Account.CUSTOMER].minor == customers_net(prefix) == holders(sums)
+        cash, held = holdings(sums)
+        assert cash == held == customers_net(prefix)
 
 
 def test_decider_group_of_five_with_a_platform_coupon_and_refunds() -> None:
@@ -469,9 +674,9 @@ def test_decider_group_of_five_with_a_platform_coupon_and_refunds() -> None:
     entries = journal(log, CAMPAIGN)
     sums = balances(entries)
     assert reconcile(sums, audit(log, CAMPAIGN)) == ()
-    assert sums[Account.CUSTOMER] == Money.parse("-320.00")
+    assert sums[Account.PAYMENT_CLEARING].text() == "320.00 Dr"
     # u2 keeps 40.00 of 60.00 due: subsidy round(10.00 × 2/3) = 6.67.
-    assert sums[Account.PLATFORM_SUBSIDY] == Money.parse("-6.67")
+    assert sums[Account.PLATFORM_SUBSIDY].text() == "6.67 Dr"
 
 
 def test_decider_tiered_group_reprices_and_refunds_the_difference() -> None:
@@ -489,6 +694,6 @@ def test_decider_tiered_group_reprices_and_refunds_the_difference() -> None:
     entries = journal(log, campaign)
     sums = balances(entries)
     assert reconcile(sums, audit(log, campaign)) == ()
-    assert sums[Account.CUSTOMER] == Money.parse("-160.00")
+    assert sums[Account.PAYMENT_CLEARING].text() == "160.00 Dr"
     one = split_order(Money.parse("80.00"), Money.parse("80.00"), Money(0), campaign.fees)
-    assert sums[Account.MERCHANT_PAYABLE] == one.merchant * 2
+    assert sums[Account.MERCHANT_PAYABLE].amount == one.merchant.minor * 2

@@ -60,7 +60,7 @@ from tuangou_core.group import (
     fold_events,
 )
 from tuangou_core.money import Currency, Money, Rate, Rounding
-from tuangou_core.settlement import Account, JournalEntry, Posting
+from tuangou_core.settlement import Account, JournalEntry, Posting, Side
 
 
 def _rate(value: object) -> Rate:
@@ -427,11 +427,11 @@ def points_entries(
     """Book points grants into the ledger's points liability.
 
     Points earned are a promise to the member worth ``points × value_per_point``; whoever funds
-    them (the merchant by default) gives up that much of what it holds: ``funded_by`` is
-    credited and ``points_liability`` debited for the member (the ledger's holders carry
-    positive balances). A clawback books the reverse. Added to the entries of
-    :func:`~tuangou_core.settlement.journal`, the ledger still balances, and customers' net cash
-    equals the split's holders plus the points liability.
+    them (the merchant by default) gives up that much of what it is owed: ``funded_by`` is
+    debited and ``points_liability`` credited for the member. A clawback books the reverse.
+    Added to the entries of :func:`~tuangou_core.settlement.journal` (of a campaign without
+    its own ``[points]``), the ledger still balances. This books the rewards module's own
+    points policy; a campaign's ``[points]`` table is booked by the journal itself.
 
     Args:
         grants: the grants, e.g. ``rewards(events).points``.
@@ -462,15 +462,24 @@ def points_entries(
     for grant in grants:
         if not grant.points:
             continue
-        value = value_per_point * grant.points
+        value = value_per_point * abs(grant.points)
+        earned = grant.points > 0
         memo = f"{grant.points:+d} points for {grant.member} ({grant.reason})"
         postings = (
-            Posting(Account.POINTS_LIABILITY, value, grant.member),
-            Posting(funded_by, -value),
+            Posting(funded_by, Side.DEBIT if earned else Side.CREDIT, value),
+            Posting(
+                Account.POINTS_LIABILITY, Side.CREDIT if earned else Side.DEBIT, value, grant.member
+            ),
         )
         entries.append(
             JournalEntry(
-                f"points.{len(entries)}", grant.at, memo, postings, grant.group, grant.member
+                f"points.{len(entries)}",
+                grant.event,
+                grant.at,
+                memo,
+                postings,
+                grant.group,
+                grant.member,
             )
         )
     return tuple(entries)

@@ -28,7 +28,17 @@ from tuangou_core.money import Money
 from tuangou_core.refunds import RefundReason
 from tuangou_core.reporting._statement_text import statement_text
 from tuangou_core.reporting._totals import SplitTotal, Total
-from tuangou_core.settlement import Split, balances, journal, split_order, trial_balance
+from tuangou_core.settlement import (
+    Balance,
+    Difference,
+    Split,
+    audit,
+    balances,
+    journal,
+    reconcile,
+    split_order,
+    trial_balance,
+)
 
 SCHEMA: Final = 1
 """The version of the statement's JSON form (``shared/SCENARIO.md``)."""
@@ -124,8 +134,14 @@ class Statement:
     points_funded_by: str
     ledger_balanced: bool
     ledger_entries: int
-    balances: Mapping[str, Money]
+    balances: Mapping[str, Balance]
     earns_points: bool = False
+    audit_differences: tuple[Difference, ...] = ()
+
+    @property
+    def ledger_audited(self) -> bool:
+        """True when the independent audit reaches every balance the journal reaches."""
+        return not self.audit_differences
 
     @property
     def paid(self) -> Total:
@@ -191,7 +207,11 @@ class Statement:
                 "liability": str(self.points_liability),
                 "funded_by": self.points_funded_by,
             },
-            "ledger": {"balanced": self.ledger_balanced, "entries": self.ledger_entries},
+            "ledger": {
+                "balanced": self.ledger_balanced,
+                "entries": self.ledger_entries,
+                "audited": self.ledger_audited,
+            },
         }
 
     def _order_data(self, order: OrderLine) -> dict[str, Any]:
@@ -312,6 +332,7 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         for step in steps
         if step.rejected is not None
     )
+    sums = balances(entries, currency)
     rule = campaign.points
     standing = sum(o.points or 0 for o in orders)
     liability = Total(rule.value.minor * standing if rule else 0, currency)
@@ -329,8 +350,9 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         rule.funded_by.value if rule else Funder.MERCHANT.value,
         trial_balance(entries, currency).balanced,
         len(entries),
-        {account.value: amount for account, amount in balances(entries, currency).items()},
+        {account.value: balance for account, balance in sums.items()},
         rule is not None,
+        reconcile(sums, audit(events, campaign)),
     )
 
 

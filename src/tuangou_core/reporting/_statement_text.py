@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tuangou_core._text import text_table
+from tuangou_core.money import Money, format_minor
 
 if TYPE_CHECKING:
     from tuangou_core.reporting._statement import Statement
+    from tuangou_core.reporting._totals import Total
 
 
 def statement_text(statement: Statement) -> str:
@@ -64,16 +66,43 @@ def statement_text(statement: Statement) -> str:
         lines += ["  none"]
     lines += ["", "Totals"]
     lines += text_table(("paid", "refunded", "net"), [(s.paid, s.refunded, s.net)], right={0, 1, 2})
+    lines += ["", "Split by order (分账, per order on its net; the totals are their sums)"]
+    split_rows: list[Sequence[object]] = [
+        (
+            o.group,
+            o.member,
+            o.net,
+            o.split.payment_fee,
+            o.split.platform,
+            o.split.leader,
+            o.split.merchant,
+            o.split.subsidy,
+        )
+        for o in s.orders
+        if o.net.minor or o.split.subsidy.minor
+    ]
     split = s.split
-    lines += ["", "Split of the net (分账)"]
+    split_rows.append(
+        (
+            "total",
+            "",
+            split.net,
+            split.payment_fee,
+            split.platform,
+            split.leader,
+            split.merchant,
+            split.subsidy,
+        )
+    )
     lines += text_table(
-        ("payment fee", "platform (net of subsidy)", "leader", "merchant", "subsidy paid"),
-        [(split.payment_fee, split.platform, split.leader, split.merchant, split.subsidy)],
-        right={0, 1, 2, 3, 4},
+        ("group", "member", "net", "payment fee", "platform", "leader", "merchant", "subsidy"),
+        split_rows,
+        right={2, 3, 4, 5, 6, 7},
     )
     lines += [
-        f"  {split.payment_fee} + {split.platform} + {split.leader} + {split.merchant} = "
-        f"{split.payment_fee + split.platform + split.leader + split.merchant} (the net)"
+        "  platform is its take less the subsidy it pays; "
+        + signed_sum([split.payment_fee, split.platform, split.leader, split.merchant], split.net)
+        + " (the net)"
     ]
     if s.leaders:
         lines += ["", "Leaders (团长 commission)"]
@@ -89,10 +118,36 @@ def statement_text(statement: Statement) -> str:
             f"(funded by {s.points_funded_by})",
         ]
     verdict = "balanced" if s.ledger_balanced else "NOT BALANCED"
-    lines += ["", f"Ledger: {verdict}, {s.ledger_entries} entries"]
-    lines += text_table(
-        ("account", "balance"),
-        [(name, amount) for name, amount in sorted(s.balances.items())],
-        right={1},
+    audited = (
+        "the independent audit agrees"
+        if s.ledger_audited
+        else "THE AUDIT DISAGREES: " + "; ".join(str(d) for d in s.audit_differences)
     )
+    lines += ["", f"Ledger: {verdict}, {s.ledger_entries} entries; {audited}"]
+    rows = []
+    debits = credits = 0
+    for name, balance in s.balances.items():
+        net = balance.debits - balance.credits
+        debits += max(net, 0)
+        credits += max(-net, 0)
+        rows.append(
+            (
+                name,
+                balance.account.type.value,
+                format_minor(net, s.currency) if net > 0 else "",
+                format_minor(-net, s.currency) if net < 0 else "",
+            )
+        )
+    rows.append(("total", "", format_minor(debits, s.currency), format_minor(credits, s.currency)))
+    lines += text_table(("account", "type", "debit", "credit"), rows, right={2, 3})
     return "\n".join(lines) + "\n"
+
+
+def signed_sum(parts: Sequence[Total | Money], total: Total | Money) -> str:
+    """``a + b − c = total`` with each amount printed as an amount: a negative part is
+    subtracted (``− 2.76``), never added as ``+ -2.76``."""
+    text = str(parts[0])
+    for part in parts[1:]:
+        value = str(part)
+        text += f" − {value[1:]}" if value.startswith("-") else f" + {value}"
+    return f"{text} = {total}"

@@ -2,25 +2,36 @@
 
 :func:`split_order` divides one order's net cash among processor, platform, leader and merchant
 exactly as the scenario contract says. :func:`journal` turns a campaign's events into balanced
-journal entries over named :class:`Account` s. Amounts are signed: a posting's amount is
-positive for a debit and negative for a credit, and every entry's postings sum to zero.
+journal entries over the chart of :class:`Account` s, in standard double entry: every posting a
+debit or a credit (:class:`Side`) of a positive amount, every entry's debits equal to its
+credits, every account with its normal side (assets and expenses debit-normal, liabilities and
+revenue credit-normal). :func:`balances` and :func:`trial_balance` read the entries.
 
-Consequences that hold after every prefix of every log: each entry balances, the trial balance
-sums to zero, and ``−customer`` (what customers paid minus what they were refunded) equals
-``processor_fees + platform_revenue + platform_subsidy + leader_payable + merchant_payable``.
+After every prefix of every log: each entry balances, the trial balance's debit and credit
+columns are equal, and the cash in ``payment_clearing`` equals what the credit-normal accounts
+hold less the platform's subsidy (:func:`holdings`).
 
-:func:`audit` recomputes the balances from the same events with its own plain integer
-arithmetic, sharing nothing with :func:`journal` but the split formula, and :func:`reconcile`
-lists where the two disagree.
+:func:`audit` recomputes every balance from the same events with its own arithmetic, sharing
+no code with the journal or the split, and :func:`reconcile` names every account on which the
+two disagree.
 """
 
 from __future__ import annotations
 
-from tuangou_core.settlement._accounts import HOLDERS, Account, JournalEntry, Posting
+from tuangou_core.settlement._accounts import (
+    HOLDERS,
+    Account,
+    AccountType,
+    JournalEntry,
+    Posting,
+    Side,
+)
 from tuangou_core.settlement._audit import Difference, audit, reconcile
 from tuangou_core.settlement._balances import (
+    Balance,
     TrialBalance,
     balances,
+    holdings,
     party_balances,
     trial_balance,
 )
@@ -38,14 +49,18 @@ __all__ = [
     "HOLDERS",
     "PARTS",
     "Account",
+    "AccountType",
+    "Balance",
     "Difference",
     "JournalEntry",
     "Posting",
+    "Side",
     "Split",
     "TrialBalance",
     "audit",
     "balances",
     "clawback",
+    "holdings",
     "journal",
     "party_balances",
     "reconcile",

@@ -1,4 +1,11 @@
-"""The chart of accounts, and the postings and journal entries booked over it."""
+"""The chart of accounts, and the postings and journal entries booked over it.
+
+The ledger is the marketplace operator's books of the money that passes through a campaign,
+in standard double entry: every posting is a debit or a credit of a positive amount, every
+entry's debits equal its credits, and each account has its normal side — assets and expenses
+debit-normal, liabilities and revenue credit-normal — so every balance prints as a positive
+amount on its normal side, the way an accountant reads a trial balance.
+"""
 
 from __future__ import annotations
 
@@ -13,64 +20,125 @@ from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Money
 
 
+class Side(enum.Enum):
+    """The side of a posting or of a balance."""
+
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class AccountType(enum.Enum):
+    """What an account is, which fixes its normal side."""
+
+    ASSET = "asset"
+    EXPENSE = "expense"
+    LIABILITY = "liability"
+    REVENUE = "revenue"
+
+    @property
+    def normal(self) -> Side:
+        """Debit for assets and expenses, credit for liabilities and revenue."""
+        return Side.DEBIT if self in (AccountType.ASSET, AccountType.EXPENSE) else Side.CREDIT
+
+
 class Account(enum.Enum):
-    """The named accounts of the ledger."""
+    """The chart of accounts (docs/settlement.md explains each with a worked payment)."""
 
-    CUSTOMER = "customer"  # where members' cash comes from and goes back to
-    PAYMENT_CLEARING = "payment_clearing"  # cash received, not yet allocated: nets to zero
-    PROCESSOR_FEES = "processor_fees"  # the payment processor's fee (e.g. 0.6%)
-    PLATFORM_REVENUE = "platform_revenue"  # the platform's take on the base
-    PLATFORM_SUBSIDY = "platform_subsidy"  # platform-funded discounts paid to the merchant
-    MERCHANT_PAYABLE = "merchant_payable"  # owed to the merchant: the residual
-    LEADER_PAYABLE = "leader_payable"  # owed to the community leader (one level)
-    POINTS_LIABILITY = "points_liability"  # points owed to members (not moved by events)
-    REFUNDS_PAYABLE = "refunds_payable"  # money owed back, not yet sent (a payment naming no order)
+    PAYMENT_CLEARING = "payment_clearing"  # asset: customers' cash held at the processor
+    PLATFORM_SUBSIDY = "platform_subsidy"  # expense: platform-funded discounts it pays
+    MERCHANT_PAYABLE = "merchant_payable"  # liability: owed to the merchant, the residual
+    LEADER_PAYABLE = "leader_payable"  # liability: owed to the leader (one level), by leader
+    PROCESSOR_FEES = "processor_fees"  # liability: the processor's fee, withheld at settlement
+    REFUNDS_PAYABLE = "refunds_payable"  # liability: owed back to customers, not yet paid
+    POINTS_LIABILITY = "points_liability"  # liability: member points standing, at their value
+    PLATFORM_REVENUE = "platform_revenue"  # revenue: the platform's take on the base
 
+    @property
+    def type(self) -> AccountType:
+        """What the account is: asset, expense, liability or revenue."""
+        return _TYPES[self]
+
+    @property
+    def normal(self) -> Side:
+        """The side its balance normally sits on."""
+        return _TYPES[self].normal
+
+
+_TYPES: Final = {
+    Account.PAYMENT_CLEARING: AccountType.ASSET,
+    Account.PLATFORM_SUBSIDY: AccountType.EXPENSE,
+    Account.MERCHANT_PAYABLE: AccountType.LIABILITY,
+    Account.LEADER_PAYABLE: AccountType.LIABILITY,
+    Account.PROCESSOR_FEES: AccountType.LIABILITY,
+    Account.REFUNDS_PAYABLE: AccountType.LIABILITY,
+    Account.POINTS_LIABILITY: AccountType.LIABILITY,
+    Account.PLATFORM_REVENUE: AccountType.REVENUE,
+}
 
 HOLDERS: Final = (
     Account.PROCESSOR_FEES,
     Account.PLATFORM_REVENUE,
-    Account.PLATFORM_SUBSIDY,
     Account.LEADER_PAYABLE,
     Account.MERCHANT_PAYABLE,
     Account.REFUNDS_PAYABLE,
+    Account.POINTS_LIABILITY,
 )
-"""The accounts that hold the customers' net cash: the split's parts, and what is owed back."""
+"""The credit-normal accounts that hold the customers' net cash. With the platform's subsidy
+(an expense) taken off, they sum to the cash in payment clearing."""
 
 
 @attrs.frozen
 class Posting:
-    """One line of an entry: *amount* on *account*, positive a debit, negative a credit.
+    """One line of an entry: a positive *amount* debited or credited to *account*.
 
     *party* names who the line is for where an account holds several: the member on
-    ``customer``, the leader on ``leader_payable``; empty otherwise.
+    ``payment_clearing`` and ``refunds_payable``, the leader on ``leader_payable``, the member
+    on ``points_liability``; empty otherwise.
+
+    Raises:
+        InvalidInput: ``invalid_posting`` for an amount that is not a positive Money, an
+            account or side of the wrong type.
     """
 
     account: Account
+    side: Side
     amount: Money
     party: str = ""
 
-    @property
-    def debit(self) -> Money:
-        """The debit side of the line (zero for a credit)."""
-        return self.amount if self.amount.minor > 0 else Money.zero(self.amount.currency)
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.account, Account) or not isinstance(self.side, Side):
+            raise InvalidInput(
+                "invalid_posting", "a posting names an Account and a Side", value=self.account
+            )
+        if not isinstance(self.amount, Money) or self.amount.minor <= 0:
+            raise InvalidInput(
+                "invalid_posting",
+                f"a posting's amount is positive Money, got {self.amount!r}",
+                value=repr(self.amount),
+            )
 
     @property
-    def credit(self) -> Money:
-        """The credit side of the line, as a positive amount (zero for a debit)."""
-        return -self.amount if self.amount.minor < 0 else Money.zero(self.amount.currency)
+    def debit(self) -> int:
+        """The debit in minor units (zero for a credit)."""
+        return self.amount.minor if self.side is Side.DEBIT else 0
+
+    @property
+    def credit(self) -> int:
+        """The credit in minor units (zero for a debit)."""
+        return self.amount.minor if self.side is Side.CREDIT else 0
 
 
 @attrs.frozen
 class JournalEntry:
-    """A balanced journal entry: its postings sum to zero.
+    """A balanced journal entry: its debits equal its credits, in one currency.
 
     Args:
         id: ``"<event index>.<n>"``: the event that caused it and its place among that
             event's entries, so the same log always gives the same ids.
+        event: the index of the event in the log.
         at: the event's ``at``.
-        memo: what happened, for people.
-        postings: at least two lines in one currency, summing to zero.
+        memo: what happened and by which rule, for people.
+        postings: at least two lines in one currency; debits equal credits.
         group: the group the entry is about.
         member: the member whose order it is about.
 
@@ -79,6 +147,7 @@ class JournalEntry:
     """
 
     id: str
+    event: int
     at: datetime
     memo: str
     postings: tuple[Posting, ...]
@@ -91,7 +160,6 @@ class JournalEntry:
                 "unbalanced_entry", f"entry {self.id} needs at least two postings", entry=self.id
             )
         currency = self.postings[0].amount.currency
-        total = 0
         for posting in self.postings:
             if posting.amount.currency != currency:
                 raise InvalidInput(
@@ -99,43 +167,36 @@ class JournalEntry:
                     f"entry {self.id} mixes {currency} and {posting.amount.currency}",
                     entry=self.id,
                 )
-            total += posting.amount.minor
-        if total:
+        debits, credits = self.debits, self.credits
+        if debits != credits:
             raise InvalidInput(
                 "unbalanced_entry",
-                f"entry {self.id} postings sum to {total} minor units, not zero",
+                f"entry {self.id} debits {debits} and credits {credits} minor units",
                 entry=self.id,
-                value=total,
+                value=debits - credits,
             )
 
-    @classmethod
-    def _trusted(
-        cls,
-        id: str,
-        at: datetime,
-        memo: str,
-        postings: tuple[Posting, ...],
-        group: str,
-        member: str,
-    ) -> JournalEntry:
-        # Entries the journal builds balance by construction (the tests check every one):
-        # skip the re-check, which would otherwise be a third of the journal's time.
-        entry = object.__new__(cls)
-        setter = object.__setattr__
-        setter(entry, "id", id)
-        setter(entry, "at", at)
-        setter(entry, "memo", memo)
-        setter(entry, "postings", postings)
-        setter(entry, "group", group)
-        setter(entry, "member", member)
-        return entry
+    @property
+    def currency(self) -> str:
+        """The entry's currency."""
+        return self.postings[0].amount.currency
+
+    @property
+    def debits(self) -> int:
+        """The entry's debits, in minor units."""
+        return sum(p.amount.minor for p in self.postings if p.side is Side.DEBIT)
+
+    @property
+    def credits(self) -> int:
+        """The entry's credits, in minor units."""
+        return sum(p.amount.minor for p in self.postings if p.side is Side.CREDIT)
 
     def explain(self) -> str:
         """The entry as a finance reader follows it: debits and credits by account."""
         lines = [f"{self.id}  {self.at.isoformat()}  {self.memo}"]
         for p in self.postings:
             name = p.account.value + (f" ({p.party})" if p.party else "")
-            debit = str(p.debit) if p.amount.minor > 0 else ""
-            credit = str(p.credit) if p.amount.minor < 0 else ""
-            lines.append(f"    {pad(name, 32)}{debit:>14}{credit:>14}")
+            debit = str(p.amount) if p.side is Side.DEBIT else ""
+            credit = str(p.amount) if p.side is Side.CREDIT else ""
+            lines.append(f"    {pad(name, 34)}{debit:>14}{credit:>14}")
         return "\n".join(lines)

@@ -1,20 +1,23 @@
 """The independent auditor: the ledger's balances recomputed another way, then compared.
 
-TigerBeetle's reference-model idea applied to the journal: :func:`audit` folds the same events
-with its own plain integer arithmetic (cash per order, the last quote's terms, the contract's
-split at the end) and shares nothing with :func:`~tuangou_core.settlement.journal` but
-:func:`~tuangou_core.settlement.split_order`. :func:`reconcile` lists the accounts on which
-the two disagree; the tests ask for none, after every prefix of every log.
+TigerBeetle's reference-model idea applied to the journal. :func:`audit` folds the same events
+with its own plain integer arithmetic and shares no code with the journal or the commission
+split: it writes the contract's split formula and its half-up rounding itself, works out from
+the events which payment settled which order, which orders formed and what points they stand
+at, and only at the end turns the orders into account balances. :func:`reconcile` names every
+account on which the two disagree. A mistake in the journal's split, or in the audit's, shows
+as a difference (the tests break each on purpose).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
 
-from tuangou_core.campaign import Campaign, Funder
+from tuangou_core.campaign import Campaign, FeeSchedule, Funder, LotteryRule
 from tuangou_core.group import (
     AuthorisationReleased,
     Event,
@@ -41,57 +44,126 @@ from tuangou_core.group import (
     amount_in,
     fold_events,
 )
-from tuangou_core.money import Money
-from tuangou_core.refunds import RefundReason
+from tuangou_core.money import Currency, format_minor
 from tuangou_core.settlement._accounts import Account
-from tuangou_core.settlement._commission import split_order
+from tuangou_core.settlement._balances import Balance
+
+_Key = tuple[str, str]
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """round(numerator / denominator), ties away from zero, for numerator ≥ 0 < denominator."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _of(amount: int, rate: Fraction) -> int:
+    return _half_up(amount * rate.numerator, rate.denominator)
+
+
+def _split(net: int, due: int, discount: int, fees: FeeSchedule) -> tuple[int, ...]:
+    """The contract's split of one order: (fee, take, subsidy, leader, merchant).
+
+    Written here from shared/SCENARIO.md, not borrowed from the commission module: subsidy is
+    the platform discount standing (all of it while nothing is refunded, none at zero net,
+    round(discount × net / due) between), base = net + subsidy, fee on net, take and leader on
+    base, the merchant the residual.
+    """
+    if net <= 0 or discount == 0:
+        subsidy = 0
+    elif net >= due:
+        subsidy = discount
+    else:
+        subsidy = _half_up(discount * net, due)
+    base = net + subsidy
+    fee = _of(net, fees.payment_rate.value)
+    take = _of(base, fees.platform_rate.value)
+    leader = _of(base, fees.leader_rate.value)
+    merchant = net - fee - (take - subsidy) - leader
+    return fee, take, subsidy, leader, merchant
 
 
 class _Audit:
-    """The audit's own fold: cash per order and the last quote's terms, in plain ints."""
+    """The audit's own fold, in plain ints: the cash, who it settled, the quotes, the forms."""
 
-    __slots__ = ("cash", "currency", "owed", "terms")
+    __slots__ = (
+        "cash",
+        "currency",
+        "formed",
+        "groups",
+        "lottery",
+        "quotes",
+        "refunded",
+        "settled_by",
+        "settles",
+    )
 
-    def __init__(self, currency: str) -> None:
+    def __init__(self, currency: str, lottery: bool) -> None:
         self.currency = currency
-        self.owed = 0  # money that named no order, not yet sent back
-        self.cash: dict[tuple[str, str], int] = {}
-        self.terms: dict[tuple[str, str], tuple[int, int]] = {}
+        self.lottery = lottery
+        self.cash: dict[str, int] = {}  # payment id → cash it brought
+        self.refunded: dict[str, int] = {}  # payment id → cash refunded along it
+        self.settles: dict[str, _Key] = {}  # payment id → the order it settled
+        self.settled_by: dict[_Key, str] = {}  # order → its settling payment id
+        self.quotes: dict[_Key, tuple[int, int]] = {}  # order → (due, platform discount)
+        self.groups: dict[str, list[_Key]] = {}
+        self.formed: set[_Key] = set()
 
-    def cash_in(self, event: PaymentReceived | PaymentCaptured, index: int) -> None:
-        key = (event.group, event.member)
-        minor = amount_in(event.amount, self.currency, index, "the audit")
-        self.cash[key] = self.cash.get(key, 0) + minor
+    def money(self, amount: Any, index: int) -> int:
+        return amount_in(amount, self.currency, index, "the audit")
 
-    def cash_out(self, event: RefundDue, index: int) -> None:
-        key = (event.group, event.member)
-        minor = amount_in(event.amount, self.currency, index, "the audit")
-        if event.reason is RefundReason.UNMATCHED_PAYMENT:
-            self.owed -= minor
-        else:
-            self.cash[key] = self.cash.get(key, 0) - minor
+    def net(self, key: _Key) -> int:
+        payment = self.settled_by.get(key)
+        if payment is None:
+            return 0
+        return self.cash.get(payment, 0) - self.refunded.get(payment, 0)
+
+    def received(self, event: PaymentReceived | PaymentCaptured, index: int) -> None:
+        minor = self.money(event.amount, index)
+        self.cash[event.payment_id] = self.cash.get(event.payment_id, 0) + minor
 
     def unmatched(self, event: PaymentUnmatched, index: int) -> None:
         if not event.authorised:
-            self.owed += amount_in(event.amount, self.currency, index, "the audit")
+            self.cash[event.payment_id] = self.money(event.amount, index)
 
-    def quoted(self, event: MemberJoined | OrderRepriced | OrderReopened, _index: int) -> None:
+    def paid(self, event: OrderPaid, _index: int) -> None:
+        key = (event.group, event.member)
+        self.settles[event.payment_id] = key
+        self.settled_by[key] = event.payment_id
+
+    def refund(self, event: RefundDue, index: int) -> None:
+        minor = self.money(event.amount, index)
+        self.refunded[event.payment_id] = self.refunded.get(event.payment_id, 0) + minor
+
+    def quoted(self, event: MemberJoined | OrderReopened | OrderRepriced, _index: int) -> None:
+        key = (event.group, event.member)
+        if key not in self.quotes:
+            self.groups.setdefault(event.group, []).append(key)
         platform = sum(
             step.amount.minor for step in event.quote.steps if step.funder is Funder.PLATFORM
         )
-        self.terms[(event.group, event.member)] = (event.quote.total.minor, platform)
+        self.quotes[key] = (event.quote.total.minor, platform)
+
+    def group_formed(self, event: GroupFormed, _index: int) -> None:
+        if not self.lottery:
+            self.formed.update(k for k in self.groups.get(event.group, ()) if self.net(k) > 0)
+
+    def drawn(self, event: WinnersDrawn, _index: int) -> None:
+        self.formed.update((event.group, member) for member in event.winners)
 
 
 _AUDIT: Final = Projection[Callable[[_Audit, Any, int], None]](
     "the audit",
     {
-        PaymentReceived: _Audit.cash_in,
-        PaymentCaptured: _Audit.cash_in,
-        RefundDue: _Audit.cash_out,
-        MemberJoined: _Audit.quoted,
-        OrderRepriced: _Audit.quoted,
-        OrderReopened: _Audit.quoted,
+        PaymentReceived: _Audit.received,
+        PaymentCaptured: _Audit.received,
         PaymentUnmatched: _Audit.unmatched,
+        OrderPaid: _Audit.paid,
+        RefundDue: _Audit.refund,
+        MemberJoined: _Audit.quoted,
+        OrderReopened: _Audit.quoted,
+        OrderRepriced: _Audit.quoted,
+        GroupFormed: _Audit.group_formed,
+        WinnersDrawn: _Audit.drawn,
     },
     ignore=(
         GroupOpened,
@@ -99,83 +171,99 @@ _AUDIT: Final = Projection[Callable[[_Audit, Any, int], None]](
         StockReserved,
         StockReleased,
         PaymentAuthorised,
-        OrderPaid,
         AuthorisationReleased,
         OrderCancelled,
-        GroupFormed,
         GroupFailed,
-        WinnersDrawn,
         OrderShipped,
         OrderCompleted,
     ),
 )
 
 
-def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, Money]:
-    """The balances the journal must reach, recomputed from the events independently.
+def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, int]:
+    """Every account's balance, on its normal side, recomputed from the events independently.
 
-    A plain fold: per order, the cash paid and refunded and the last quote's amount due and
-    platform-funded discounts; at the end, each order's split by the contract formula. It
-    shares nothing with :func:`~tuangou_core.settlement.journal` but
-    :func:`~tuangou_core.settlement.split_order`.
+    Returns:
+        Minor units per account: what the journal's balances must come to.
 
     Raises:
         InvalidInput: ``unknown_event`` for an object that is not a known event,
             ``currency_mismatch`` for an amount in another currency.
     """
-    currency = campaign.currency
-    work = fold_events(_AUDIT, _Audit(currency), events)
-    cash, terms = work.cash, work.terms
-    # Sum the orders per distinct (net, due, discount), then split each distinct one once.
-    alike: dict[tuple[int, int, int], int] = {}
-    for key, net in cash.items():
-        due, discount = terms.get(key, (0, 0))
-        figures = (net, due, discount)
-        alike[figures] = alike.get(figures, 0) + 1
+    work = fold_events(
+        _AUDIT, _Audit(campaign.currency, isinstance(campaign.rule, LotteryRule)), events
+    )
     totals = dict.fromkeys(Account, 0)
-    totals[Account.CUSTOMER] -= work.owed
-    totals[Account.REFUNDS_PAYABLE] += work.owed
-    for (net, due, discount), orders in alike.items():
-        split = split_order(
-            Money(net, currency), Money(due, currency), Money(discount, currency), campaign.fees
+    cash = sum(work.cash.values()) - sum(work.refunded.values())
+    totals[Account.PAYMENT_CLEARING] = cash
+    split_cash = 0
+    points = 0
+    rule = campaign.points
+    scale = Currency.of(campaign.currency).scale
+    for key in work.settled_by:
+        net = work.net(key)
+        due, discount = work.quotes.get(key, (0, 0))
+        fee, take, subsidy, leader, merchant = (
+            _split(net, due, discount, campaign.fees) if net > 0 else (0, 0, 0, 0, 0)
         )
-        totals[Account.CUSTOMER] -= net * orders
-        totals[Account.PROCESSOR_FEES] += split.payment_fee.minor * orders
-        totals[Account.PLATFORM_REVENUE] += (split.platform.minor + split.subsidy.minor) * orders
-        totals[Account.PLATFORM_SUBSIDY] -= split.subsidy.minor * orders
-        totals[Account.LEADER_PAYABLE] += split.leader.minor * orders
-        totals[Account.MERCHANT_PAYABLE] += split.merchant.minor * orders
-    return {account: Money(minor, currency) for account, minor in totals.items()}
+        split_cash += net
+        totals[Account.PROCESSOR_FEES] += fee
+        totals[Account.PLATFORM_REVENUE] += take
+        totals[Account.PLATFORM_SUBSIDY] += subsidy
+        totals[Account.LEADER_PAYABLE] += leader
+        totals[Account.MERCHANT_PAYABLE] += merchant
+        if rule is not None and key in work.formed and net > 0:
+            points += net // scale * rule.earn_per_unit
+    totals[Account.REFUNDS_PAYABLE] = cash - split_cash
+    if rule is not None:
+        value = points * rule.value.minor
+        totals[Account.POINTS_LIABILITY] = value
+        funder = (
+            Account.PLATFORM_REVENUE
+            if rule.funded_by is Funder.PLATFORM
+            else Account.MERCHANT_PAYABLE
+        )
+        totals[funder] -= value
+    return totals
 
 
 @attrs.frozen
 class Difference:
-    """An account whose journal balance and audit balance disagree."""
+    """An account on which the journal and the audit disagree (normal-side minor units)."""
 
     account: Account
-    journal: Money
-    audit: Money
+    journal: int
+    audit: int
+    currency: str
 
     @property
-    def gap(self) -> Money:
-        """``journal − audit``."""
+    def gap(self) -> int:
+        """``journal − audit``, in minor units."""
         return self.journal - self.audit
+
+    def __str__(self) -> str:
+        def money(minor: int) -> str:
+            return format_minor(minor, self.currency)
+
+        return (
+            f"{self.account.value}: the journal says {money(self.journal)}, the audit "
+            f"{money(self.audit)} (gap {money(self.gap)})"
+        )
 
 
 def reconcile(
-    journal_balances: Mapping[Account, Money], audit_balances: Mapping[Account, Money]
+    journal_balances: Mapping[Account, Balance], audit_balances: Mapping[Account, int]
 ) -> tuple[Difference, ...]:
-    """The accounts on which *journal_balances* and *audit_balances* differ; empty if none.
+    """The accounts on which the journal's *journal_balances* and *audit_balances* differ.
 
-    An account missing on one side counts as zero there.
+    An account missing on one side counts as zero there. Empty when they agree.
     """
+    currency = next((b.currency for b in journal_balances.values()), "CNY")
     differences = []
-    currency = next(iter((*journal_balances.values(), *audit_balances.values())), None)
-    code = currency.currency if currency is not None else "CNY"
-    zero = Money.zero(code)
     for account in Account:
-        mine = journal_balances.get(account, zero)
-        theirs = audit_balances.get(account, zero)
+        found = journal_balances.get(account)
+        mine = found.amount if found is not None else 0
+        theirs = audit_balances.get(account, 0)
         if mine != theirs:
-            differences.append(Difference(account, mine, theirs))
+            differences.append(Difference(account, mine, theirs, currency))
     return tuple(differences)

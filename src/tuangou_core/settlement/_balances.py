@@ -1,94 +1,195 @@
-"""Balances and the trial balance of a set of journal entries."""
+"""Balances and the trial balance of a set of journal entries, in one currency.
+
+Sums over many entries may pass the bound of one amount, so balances are carried in plain
+minor units and printed exactly (:func:`~tuangou_core.money.format_minor`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from tuangou_core.money import Money
-from tuangou_core.settlement._accounts import Account, JournalEntry
-
-# -- balances ----------------------------------------------------------------------------------
-
-
-def _currency_of(entries: Sequence[JournalEntry], currency: str | None) -> str:
-    if currency is not None:
-        return currency
-    return entries[0].postings[0].amount.currency if entries else "CNY"
+from tuangou_core.errors import InvalidInput
+from tuangou_core.money import Currency, format_minor
+from tuangou_core.settlement._accounts import Account, JournalEntry, Side
 
 
-def balances(entries: Iterable[JournalEntry], currency: str | None = None) -> dict[Account, Money]:
-    """Every account's balance (debits positive), zero for an account never posted to.
+@attrs.frozen
+class Balance:
+    """An account's debits and credits, in minor units, and the balance they leave.
+
+    ``amount`` is the balance on the account's normal side (positive when it sits where an
+    accountant expects it, negative when against it); ``side`` where it actually sits.
+    """
+
+    account: Account
+    debits: int
+    credits: int
+    currency: str
+
+    @property
+    def amount(self) -> int:
+        """The balance on the account's normal side, in minor units."""
+        if self.account.normal is Side.DEBIT:
+            return self.debits - self.credits
+        return self.credits - self.debits
+
+    @property
+    def side(self) -> Side:
+        """The side the balance sits on (the normal side for a zero balance)."""
+        if self.debits == self.credits:
+            return self.account.normal
+        return Side.DEBIT if self.debits > self.credits else Side.CREDIT
+
+    def text(self) -> str:
+        """The balance for people: the amount and its side, ``"110.00 Dr"``."""
+        size = format_minor(abs(self.debits - self.credits), self.currency)
+        return f"{size} {'Dr' if self.side is Side.DEBIT else 'Cr'}"
+
+
+def _entries(entries: Iterable[JournalEntry]) -> Sequence[JournalEntry]:
+    items = entries if isinstance(entries, Sequence) else tuple(entries)
+    for index, entry in enumerate(items):
+        if not isinstance(entry, JournalEntry):
+            raise InvalidInput(
+                "invalid_entry",
+                f"entries[{index}] is a {type(entry).__name__}, not a JournalEntry",
+                field=f"entries[{index}]",
+            )
+    return items
+
+
+def _currency(entries: Sequence[JournalEntry], currency: str | None) -> str:
+    code = Currency.of(currency).code if currency is not None else None
+    for entry in entries:
+        for posting in entry.postings:
+            found = posting.amount.currency
+            if code is None:
+                code = found
+            elif found != code:
+                raise InvalidInput(
+                    "currency_mismatch",
+                    f"entry {entry.id} is in {found}, the journal in {code}: one currency a "
+                    "journal",
+                    entry=entry.id,
+                    value=found,
+                )
+    return code or "CNY"
+
+
+def balances(
+    entries: Iterable[JournalEntry], currency: str | None = None
+) -> dict[Account, Balance]:
+    """Every account's debits, credits and balance (zero for an account never posted to).
 
     Args:
         entries: journal entries, all in one currency.
-        currency: the currency of the zeros when *entries* is empty; read from the entries
-            otherwise.
+        currency: the journal's currency; read from the entries when None (``CNY`` for none).
+
+    Raises:
+        InvalidInput: ``currency_mismatch`` for entries in two currencies (or not in
+            *currency*), ``invalid_entry`` for an item that is not an entry.
     """
-    items = entries if isinstance(entries, Sequence) else tuple(entries)
-    sums = dict.fromkeys(Account, 0)
+    items = _entries(entries)
+    code = _currency(items, currency)
+    debits = dict.fromkeys(Account, 0)
+    credits = dict.fromkeys(Account, 0)
     for entry in items:
         for posting in entry.postings:
-            sums[posting.account] += posting.amount.minor
-    code = _currency_of(items, currency)
-    return {account: Money._trusted(minor, code) for account, minor in sums.items()}
+            if posting.side is Side.DEBIT:
+                debits[posting.account] += posting.amount.minor
+            else:
+                credits[posting.account] += posting.amount.minor
+    return {a: Balance(a, debits[a], credits[a], code) for a in Account}
 
 
 def party_balances(
-    entries: Iterable[JournalEntry],
-) -> dict[tuple[Account, str], Money]:
-    """Balances by account and party (e.g. each leader's payable, each member's cash)."""
-    sums: dict[tuple[Account, str], int] = {}
-    currency = "CNY"
-    for entry in entries:
+    entries: Iterable[JournalEntry], currency: str | None = None
+) -> dict[tuple[Account, str], Balance]:
+    """Balances by account and party (each leader's payable, each member's cash and points).
+
+    Raises:
+        InvalidInput: as :func:`balances`.
+    """
+    items = _entries(entries)
+    code = _currency(items, currency)
+    sums: dict[tuple[Account, str], list[int]] = {}
+    for entry in items:
         for posting in entry.postings:
-            key = (posting.account, posting.party)
-            sums[key] = sums.get(key, 0) + posting.amount.minor
-            currency = posting.amount.currency
-    return {key: Money._trusted(minor, currency) for key, minor in sums.items()}
+            found = sums.setdefault((posting.account, posting.party), [0, 0])
+            found[0 if posting.side is Side.DEBIT else 1] += posting.amount.minor
+    return {key: Balance(key[0], d, c, code) for key, (d, c) in sums.items()}
 
 
 @attrs.frozen
 class TrialBalance:
-    """Debit and credit totals per account; balanced when the two columns are equal."""
+    """Each account's balance in the debit or the credit column, the two columns' totals,
+    and the entries whose own debits and credits differ (none in a sound journal)."""
 
-    rows: tuple[tuple[Account, Money, Money], ...]
-    debits: Money
-    credits: Money
+    rows: tuple[Balance, ...]
+    debits: int
+    credits: int
     entries: int
+    currency: str
+    unbalanced: tuple[str, ...] = ()
 
     @property
     def balanced(self) -> bool:
-        """True when total debits equal total credits (the balances sum to zero)."""
-        return self.debits == self.credits
-
-    @property
-    def total(self) -> Money:
-        """Σ balances: zero for a balanced ledger."""
-        return self.debits - self.credits
+        """True when the debit column equals the credit column and every entry balances."""
+        return self.debits == self.credits and not self.unbalanced
 
     def explain(self) -> str:
         """The trial balance as a table, with its totals and verdict."""
-        lines = [f"{'account':<20}{'debit':>16}{'credit':>16}"]
-        for account, debit, credit in self.rows:
-            lines.append(f"{account.value:<20}{debit!s:>16}{credit!s:>16}")
-        lines.append(f"{'total':<20}{self.debits!s:>16}{self.credits!s:>16}")
-        verdict = "balanced" if self.balanced else f"OUT OF BALANCE by {self.total}"
+
+        def money(minor: int) -> str:
+            return format_minor(minor, self.currency)
+
+        lines = [f"{'account':<20}{'type':<11}{'debit':>16}{'credit':>16}"]
+        for row in self.rows:
+            net = row.debits - row.credits
+            debit = money(net) if net > 0 else ""
+            credit = money(-net) if net < 0 else ""
+            lines.append(
+                f"{row.account.value:<20}{row.account.type.value:<11}{debit:>16}{credit:>16}"
+            )
+        lines.append(f"{'total':<31}{money(self.debits):>16}{money(self.credits):>16}")
+        verdict = (
+            "balanced"
+            if self.balanced
+            else f"OUT OF BALANCE by {money(self.debits - self.credits)}"
+        )
         lines.append(f"{self.entries} entries, {verdict}")
         return "\n".join(lines)
 
 
 def trial_balance(entries: Iterable[JournalEntry], currency: str | None = None) -> TrialBalance:
-    """The trial balance of *entries*: each account's balance on its debit or credit side."""
-    items = entries if isinstance(entries, Sequence) else tuple(entries)
+    """The trial balance of *entries*.
+
+    Each account's net sits in its debit column (debits above credits) or its credit column;
+    the two columns are summed separately, from the postings' own sides, and compared.
+
+    Raises:
+        InvalidInput: as :func:`balances`.
+    """
+    items = _entries(entries)
     sums = balances(items, currency)
-    code = _currency_of(items, currency)
-    zero = Money.zero(code)
-    rows = tuple(
-        (account, amount if amount.minor > 0 else zero, -amount if amount.minor < 0 else zero)
-        for account, amount in sums.items()
+    rows = tuple(sums[a] for a in Account)
+    debit_column = sum(r.debits - r.credits for r in rows if r.debits > r.credits)
+    credit_column = sum(r.credits - r.debits for r in rows if r.credits > r.debits)
+    unbalanced = tuple(
+        entry.id
+        for entry in items
+        if sum(p.amount.minor for p in entry.postings if p.side is Side.DEBIT)
+        != sum(p.amount.minor for p in entry.postings if p.side is Side.CREDIT)
     )
-    debits = Money._trusted(sum(r[1].minor for r in rows), code)
-    credits = Money._trusted(sum(r[2].minor for r in rows), code)
-    return TrialBalance(rows, debits, credits, len(items))
+    code = rows[0].currency if rows else _currency(items, currency)
+    return TrialBalance(rows, debit_column, credit_column, len(items), code, unbalanced)
+
+
+def holdings(sums: Mapping[Account, Balance]) -> tuple[int, int]:
+    """``(cash held, what holds it)``: payment clearing's balance, and the credit-normal
+    accounts less the platform's subsidy. Equal in every sound journal."""
+    cash = sums[Account.PAYMENT_CLEARING].amount
+    held = sum(b.amount for a, b in sums.items() if a.normal is Side.CREDIT)
+    return cash, held - sums[Account.PLATFORM_SUBSIDY].amount

@@ -1,27 +1,33 @@
 """The journal: a campaign's events turned into balanced double-entry entries.
 
-How each event books (everything else moves no money and books nothing):
+How each event books (every other event moves no money and books nothing):
 
-- :class:`~tuangou_core.group.PaymentReceived`, :class:`~tuangou_core.group.PaymentCaptured`:
-  cash in, ``customer → payment_clearing``; then the order's split is re-posted.
-- :class:`~tuangou_core.group.RefundDue`: the order's split is re-posted first (the parties
-  give their clawback back to payment clearing), then the cash goes out,
-  ``payment_clearing → customer``. The library records a refund as executed along the
-  original path when it is due, so ``refunds_payable`` carries no balance from events alone.
-- :class:`~tuangou_core.group.MemberJoined`, :class:`~tuangou_core.group.OrderRepriced`,
-  :class:`~tuangou_core.group.OrderPaid`: the order's quote (amount due, platform-funded
-  discount) may change; its split is re-posted if that changes it.
-- :class:`~tuangou_core.group.PaymentAuthorised`,
-  :class:`~tuangou_core.group.AuthorisationReleased`: an authorisation only freezes money on
-  the member's card; no money moves, so no entry (off balance; see ``docs/settlement.md``).
+- Cash in (:class:`~tuangou_core.group.PaymentReceived`,
+  :class:`~tuangou_core.group.PaymentCaptured`, a cash
+  :class:`~tuangou_core.group.PaymentUnmatched`): debit ``payment_clearing``, credit
+  ``refunds_payable`` for the member. Money received is the customer's until it settles an
+  order: owed back if it does not.
+- The payment that settles an order (:class:`~tuangou_core.group.OrderPaid`, and a capture
+  on it): its cash moves from ``refunds_payable`` into the order's split.
+- Re-splitting: after anything that changes an order's split (the settled cash, its quote,
+  a refund along its payment), the journal posts the difference between the split it posted
+  and :func:`~tuangou_core.settlement.split_order` of the order now, against
+  ``refunds_payable``: the processor's fee and the leader's and merchant's shares are
+  credited (liabilities), the platform's take credited (revenue), the platform's subsidy
+  debited (an expense).
+- A refund (:class:`~tuangou_core.group.RefundDue`): the split gives back what the refund
+  takes (a claw-back entry), then the refund is sent along the original path: debit
+  ``refunds_payable``, credit ``payment_clearing``. A stray payment's refund takes it straight
+  from ``refunds_payable``.
+- Points (a campaign with ``[points]``): each formed order stands at its points; whenever that
+  changes, the difference is credited to ``points_liability`` for the member and debited to
+  the funder's share (``merchant_payable``, or ``platform_revenue`` for platform-funded
+  points), valued at the points' value.
+- Leadership passing (``fees.leader = "opener"``): the leader payable already booked on the
+  group's orders moves from the old leader to the new one.
 
-Re-posting a split means: the ledger keeps, per order, the split it has posted, and after any
-change posts ``new − posted`` out of payment clearing to ``processor_fees``,
-``platform_revenue`` (the platform's take on the base), ``platform_subsidy`` (the subsidy the
-platform pays, a negative holding), ``leader_payable`` (the party is the fee schedule's leader:
-the group's opener, or a named id) and ``merchant_payable``. So after every event, the posted
-split of each order equals :func:`~tuangou_core.settlement.split_order` of its current net
-cash, amount due and platform discount, and payment clearing is back to zero.
+So after every event: every entry balances, ``refunds_payable`` holds exactly the money that
+settles no order, and each order's posted split is its contract split.
 """
 
 from __future__ import annotations
@@ -30,9 +36,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Final
 
-import attrs
-
-from tuangou_core.campaign import Campaign, Funder
+from tuangou_core.campaign import Campaign, Funder, LotteryRule
 from tuangou_core.group import (
     AuthorisationReleased,
     Event,
@@ -61,40 +65,49 @@ from tuangou_core.group import (
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
-from tuangou_core.settlement._accounts import Account, JournalEntry, Posting
+from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
 from tuangou_core.settlement._commission import split_order
 
-# -- journal -----------------------------------------------------------------------------------
+_Parts = tuple[int, int, int, int, int]  # fee, take, subsidy, leader, merchant
+_NOTHING: Final[_Parts] = (0, 0, 0, 0, 0)
+_DR: Final = Side.DEBIT
+_CR: Final = Side.CREDIT
 
 
-def _quote_terms(quote: Quote) -> tuple[int, int]:
-    """(amount due, platform-funded discount) of a quote, in minor units."""
-    return quote.total.minor, quote.funded_by(Funder.PLATFORM).minor
-
-
-_SplitKey = tuple[int, int, int]
-_SplitParts = tuple[int, int, int, int, int]  # fee, take, subsidy, leader, merchant
-
-
-@attrs.define
 class _Book:
-    """One order's running figures, in minor units: cash, quote terms and the posted split."""
+    """One order's running figures, in minor units: its settling payment, its quote terms,
+    the split and the points the journal has posted."""
 
-    leader: str
-    paid: int = 0
-    refunded: int = 0
-    due: int = 0
-    discount: int = 0
-    posted: _SplitParts = (0, 0, 0, 0, 0)
+    __slots__ = (
+        "discount",
+        "due",
+        "formed",
+        "group",
+        "leader",
+        "member",
+        "payment",
+        "points",
+        "posted",
+        "returned",
+        "settled",
+    )
 
+    def __init__(self, group: str, member: str, leader: str) -> None:
+        self.group = group
+        self.member = member
+        self.leader = leader
+        self.payment: str | None = None  # the payment that settled the order
+        self.settled = 0  # its cash
+        self.returned = 0  # refunded along it
+        self.due = 0
+        self.discount = 0  # platform-funded, as quoted
+        self.posted: _Parts = _NOTHING
+        self.formed = False
+        self.points = 0
 
-_SPLIT_ACCOUNTS: Final = (
-    Account.PROCESSOR_FEES,
-    Account.PLATFORM_REVENUE,
-    Account.PLATFORM_SUBSIDY,
-    Account.LEADER_PAYABLE,
-    Account.MERCHANT_PAYABLE,
-)
+    @property
+    def net(self) -> int:
+        return self.settled - self.returned
 
 
 class _Journal:
@@ -105,16 +118,28 @@ class _Journal:
         self.fees = campaign.fees
         self.currency = campaign.currency
         self.named_leader = None if campaign.fees.leader == "opener" else campaign.fees.leader
-        self.openers: dict[str, str] = {}  # group → its leader now
+        self.lottery = isinstance(campaign.rule, LotteryRule)
+        self.points_rule = campaign.points
+        self.points_funder = (
+            Account.PLATFORM_REVENUE
+            if campaign.points is not None and campaign.points.funded_by is Funder.PLATFORM
+            else Account.MERCHANT_PAYABLE
+        )
+        self.leaders: dict[str, str] = {}  # group → its leader now
         self.books: dict[tuple[str, str], _Book] = {}
         self.group_books: dict[str, list[_Book]] = {}
-        self.splits: dict[_SplitKey, _SplitParts] = {}
-        self.entries: list[JournalEntry] = []
+        self.cash_in: dict[str, int] = {}  # payment id → its cash
+        self.splits: dict[tuple[int, int, int], _Parts] = {}
         self.amounts: dict[int, Money] = {}
         self.quotes: dict[int, tuple[Quote, tuple[int, int]]] = {}
-        self.moves: dict[tuple[_SplitParts, _SplitParts], tuple[tuple[Posting, ...], int]] = {}
+        self.entries: list[JournalEntry] = []
         self.index = 0
         self.count = 0  # entries made for the current event
+        self.rule = (
+            f"fee {self.fees.payment_rate.percent()} of net, platform "
+            f"{self.fees.platform_rate.percent()} of base less subsidy, leader "
+            f"{self.fees.leader_rate.percent()} of base, merchant the residual"
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -128,28 +153,28 @@ class _Journal:
         # Quotes are shared between orders: read each one once (kept alive with its terms).
         found = self.quotes.get(id(quote))
         if found is None or found[0] is not quote:
-            found = self.quotes[id(quote)] = (quote, _quote_terms(quote))
+            terms = (quote.total.minor, quote.funded_by(Funder.PLATFORM).minor)
+            found = self.quotes[id(quote)] = (quote, terms)
         return found[1]
 
     def book(self, group: str, member: str) -> _Book:
         key = (group, member)
         found = self.books.get(key)
         if found is None:
-            leader = self.named_leader or self.openers.get(group, "")
-            found = self.books[key] = _Book(leader)
+            leader = self.named_leader or self.leaders.get(group, "")
+            found = self.books[key] = _Book(group, member, leader)
             self.group_books.setdefault(group, []).append(found)
         return found
 
-    def parts(self, key: _SplitKey) -> _SplitParts:
+    def parts(self, net: int, due: int, discount: int) -> _Parts:
+        key = (net, due, discount)
         found = self.splits.get(key)
         if found is None:
-            net, due, discount = key
             money = self.money
             split = split_order(money(net), money(due), money(discount), self.fees)
-            take = split.platform.minor + split.subsidy.minor
             found = (
                 split.payment_fee.minor,
-                take,
+                split.platform.minor + split.subsidy.minor,
                 split.subsidy.minor,
                 split.leader.minor,
                 split.merchant.minor,
@@ -157,104 +182,169 @@ class _Journal:
             self.splits[key] = found
         return found
 
-    def add(
-        self, at: datetime, memo: str, postings: tuple[Posting, ...], group: str, member: str
-    ) -> None:
+    def add(self, at: datetime, memo: str, postings: list[Posting], book: _Book) -> None:
         self.count += 1
+        entry_id = f"{self.index}.{self.count}"
         self.entries.append(
-            JournalEntry._trusted(f"{self.index}.{self.count}", at, memo, postings, group, member)
+            JournalEntry(entry_id, self.index, at, memo, tuple(postings), book.group, book.member)
         )
 
-    def cash(self, at: datetime, group: str, member: str, minor: int, memo: str) -> None:
-        """Move *minor* from the customer into payment clearing (negative: back out)."""
-        amount = self.money(minor)
-        postings = (
-            Posting(Account.PAYMENT_CLEARING, amount),
-            Posting(Account.CUSTOMER, self.money(-minor), member),
-        )
-        self.add(at, memo, postings, group, member)
+    def line(self, account: Account, minor: int, grows: Side, party: str = "") -> Posting:
+        """A posting of *minor* on *account*: on the *grows* side when positive, else on
+        the other side by its size."""
+        if minor > 0:
+            return Posting(account, grows, self.money(minor), party)
+        return Posting(account, _CR if grows is _DR else _DR, self.money(-minor), party)
 
-    def resplit(self, at: datetime, group: str, member: str, book: _Book) -> None:
+    def received(self, at: datetime, book: _Book, minor: int, memo: str) -> None:
+        """Cash in: payment clearing holds it; it is the customer's until it settles."""
+        self.add(
+            at,
+            memo,
+            [
+                Posting(Account.PAYMENT_CLEARING, _DR, self.money(minor), book.member),
+                Posting(Account.REFUNDS_PAYABLE, _CR, self.money(minor), book.member),
+            ],
+            book,
+        )
+
+    def resplit(self, at: datetime, book: _Book, why: str) -> None:
         """Post the difference between the order's posted split and its split now."""
-        net = book.paid - book.refunded
-        new = self.parts((net, book.due, book.discount)) if net else (0, 0, 0, 0, 0)
+        net = book.net
+        new = self.parts(net, book.due, book.discount) if net > 0 else _NOTHING
         old = book.posted
         if new == old:
             return
-        key = (old, new)
-        move = self.moves.get(key)
-        if move is None:
-            move = self.moves[key] = self.movement(old, new)
-        postings, leader = move
-        if leader:
-            postings = (*postings, Posting(Account.LEADER_PAYABLE, self.money(leader), book.leader))
-        book.posted = new
-        grows = (
-            new[0] + new[1] - new[2] + new[3] + new[4] >= old[0] + old[1] - old[2] + old[3] + old[4]
-        )
-        verb = "split" if grows else "claw back split"
-        self.add(at, f"{verb} of {group}/{member}", postings, group, member)
-
-    def movement(self, old: _SplitParts, new: _SplitParts) -> tuple[tuple[Posting, ...], int]:
-        """The postings that move a split from *old* to *new*, and the leader's change.
-
-        The leader's posting names the order's leader, so the caller adds it.
-        """
         fee, take, subsidy, leader, merchant = (n - o for n, o in zip(new, old, strict=True))
-        money = self.money
-        postings: list[Posting] = []
-        moved = 0
-        if fee:
-            postings.append(Posting(Account.PROCESSOR_FEES, money(fee)))
-            moved += fee
-        if take:
-            postings.append(Posting(Account.PLATFORM_REVENUE, money(take)))
-            moved += take
-        if subsidy:
-            postings.append(Posting(Account.PLATFORM_SUBSIDY, money(-subsidy)))
-            moved -= subsidy
-        if merchant:
-            postings.append(Posting(Account.MERCHANT_PAYABLE, money(merchant)))
-            moved += merchant
-        moved += leader
+        moved = fee + take - subsidy + leader + merchant
+        postings = []
         if moved:
-            postings.insert(0, Posting(Account.PAYMENT_CLEARING, money(-moved)))
-        return tuple(postings), leader
+            postings.append(self.line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
+        if subsidy:
+            postings.append(self.line(Account.PLATFORM_SUBSIDY, subsidy, _DR))
+        for account, minor, party in (
+            (Account.PROCESSOR_FEES, fee, ""),
+            (Account.PLATFORM_REVENUE, take, ""),
+            (Account.LEADER_PAYABLE, leader, book.leader),
+            (Account.MERCHANT_PAYABLE, merchant, ""),
+        ):
+            if minor:
+                postings.append(self.line(account, minor, _CR, party))
+        book.posted = new
+        verb = "split" if moved >= 0 else "claw back the split"
+        memo = f"{verb} of {book.group}/{book.member} on net {self.money(net)} ({why}): {self.rule}"
+        self.add(at, memo, postings, book)
+
+    def repoint(self, at: datetime, book: _Book) -> None:
+        """Post the change in the points the order stands at (formed orders only)."""
+        rule = self.points_rule
+        if rule is None:
+            return
+        target = rule.standing(self.money(max(book.net, 0))) if book.formed else 0
+        delta = target - book.points
+        if not delta:
+            return
+        value = rule.value.minor * delta
+        book.points = target
+        memo = (
+            f"points of {book.group}/{book.member}: {target} standing (floor(net / unit) × "
+            f"{rule.earn_per_unit}) at {rule.value} each, funded by {rule.funded_by.value}"
+        )
+        self.add(
+            at,
+            memo,
+            [
+                self.line(self.points_funder, value, _DR),
+                self.line(Account.POINTS_LIABILITY, value, _CR, book.member),
+            ],
+            book,
+        )
 
     # -- handlers --------------------------------------------------------------------------
 
     def opened(self, event: GroupOpened) -> None:
-        self.openers[event.group] = event.opener
+        self.leaders[event.group] = event.opener
 
-    def joined(self, event: MemberJoined) -> None:
-        self.requote(event.at, event.group, event.member, event.quote)
+    def quoted(self, event: MemberJoined | OrderReopened | OrderRepriced) -> None:
+        book = self.book(event.group, event.member)
+        book.due, book.discount = self.terms(event.quote)
+        self.resplit(event.at, book, "repriced")
+        self.repoint(event.at, book)
 
-    def reopened(self, event: OrderReopened) -> None:
-        self.requote(event.at, event.group, event.member, event.quote)
+    def cash_received(self, event: PaymentReceived) -> None:
+        minor = self._amount(event.amount)
+        self.cash_in[event.payment_id] = minor
+        book = self.book(event.group, event.member)
+        self.received(event.at, book, minor, f"payment {event.payment_id} received")
+
+    def captured(self, event: PaymentCaptured) -> None:
+        minor = self._amount(event.amount)
+        book = self.book(event.group, event.member)
+        if not minor:
+            return
+        self.received(event.at, book, minor, f"payment {event.payment_id} captured")
+        if book.payment == event.payment_id:
+            book.settled += minor
+            self.resplit(event.at, book, f"payment {event.payment_id} captured")
+            self.repoint(event.at, book)
 
     def unmatched(self, event: PaymentUnmatched) -> None:
-        """Money that named no order: into clearing, then owed back (refunds payable) until
-        its refund goes out."""
         minor = self._amount(event.amount)
         if minor and not event.authorised:
-            memo = f"payment {event.payment_id} from {event.member} names no order"
-            self.cash(event.at, event.group, event.member, minor, memo)
-            postings = (
-                Posting(Account.PAYMENT_CLEARING, self.money(-minor)),
-                Posting(Account.REFUNDS_PAYABLE, self.money(minor), event.member),
-            )
-            self.add(
-                event.at,
-                f"owe {event.payment_id} back to {event.member}",
-                postings,
-                event.group,
-                event.member,
-            )
+            book = self.book(event.group, event.member)
+            memo = f"payment {event.payment_id} received, naming no order: owed back"
+            self.received(event.at, book, minor, memo)
+
+    def paid(self, event: OrderPaid) -> None:
+        book = self.book(event.group, event.member)
+        book.payment = event.payment_id
+        book.settled = self.cash_in.get(event.payment_id, 0)
+        book.returned = 0
+        self.resplit(event.at, book, f"payment {event.payment_id} settles it")
+
+    def refund(self, event: RefundDue) -> None:
+        minor = self._amount(event.amount)
+        if not minor:
+            return
+        book = self.book(event.group, event.member)
+        along = event.reason is not RefundReason.UNMATCHED_PAYMENT and (
+            book.payment is not None and event.payment_id == book.payment
+        )
+        if along:
+            book.returned += minor
+            self.resplit(event.at, book, f"refund {event.refund_id}")
+            self.repoint(event.at, book)
+        memo = (
+            f"refund {event.refund_id} sent to {event.member} along {event.tender} "
+            f"{event.payment_id} ({event.reason.value})"
+        )
+        self.add(
+            event.at,
+            memo,
+            [
+                Posting(Account.REFUNDS_PAYABLE, _DR, self.money(minor), book.member),
+                Posting(Account.PAYMENT_CLEARING, _CR, self.money(minor), book.member),
+            ],
+            book,
+        )
+
+    def formed(self, event: GroupFormed) -> None:
+        if self.lottery:
+            return  # a lottery's orders form when drawn
+        for book in self.group_books.get(event.group, ()):
+            if book.payment is not None and book.net > 0:
+                book.formed = True
+                self.repoint(event.at, book)
+
+    def drawn(self, event: WinnersDrawn) -> None:
+        for member in event.winners:
+            book = self.book(event.group, member)
+            book.formed = True
+            self.repoint(event.at, book)
 
     def leader_changed(self, event: LeaderChanged) -> None:
-        """The leader share of the group's orders moves to the new leader (fees.leader =
-        "opener": the group's leader earns it)."""
-        self.openers[event.group] = event.leader
+        """The leader share of the group's orders moves to the new leader."""
+        self.leaders[event.group] = event.leader
         if self.named_leader is not None:
             return
         moved = 0
@@ -262,51 +352,17 @@ class _Journal:
             moved += book.posted[3]
             book.leader = event.leader
         if moved:
-            postings = (
-                Posting(Account.LEADER_PAYABLE, self.money(-moved), event.previous),
-                Posting(Account.LEADER_PAYABLE, self.money(moved), event.leader),
-            )
+            anchor = self.book(event.group, event.leader)
             memo = f"leadership of {event.group} passes from {event.previous} to {event.leader}"
-            self.add(event.at, memo, postings, event.group, event.leader)
-
-    def repriced(self, event: OrderRepriced) -> None:
-        self.requote(event.at, event.group, event.member, event.quote)
-
-    def requote(self, at: datetime, group: str, member: str, quote: Quote) -> None:
-        book = self.book(group, member)
-        book.due, book.discount = self.terms(quote)
-        self.resplit(at, group, member, book)
-
-    def paid(self, event: OrderPaid) -> None:
-        self.resplit(event.at, event.group, event.member, self.book(event.group, event.member))
-
-    def received(self, event: PaymentReceived | PaymentCaptured) -> None:
-        book = self.book(event.group, event.member)
-        minor = self._amount(event.amount)
-        if not minor:
-            return
-        book.paid += minor
-        kind = "captured" if isinstance(event, PaymentCaptured) else "received"
-        memo = f"payment {event.payment_id} {kind} from {event.member}"
-        self.cash(event.at, event.group, event.member, minor, memo)
-        self.resplit(event.at, event.group, event.member, book)
-
-    def refund(self, event: RefundDue) -> None:
-        minor = self._amount(event.amount)
-        if not minor:
-            return
-        memo = f"refund {event.refund_id} to {event.member} ({event.reason.value})"
-        if event.reason is RefundReason.UNMATCHED_PAYMENT:
-            postings = (
-                Posting(Account.REFUNDS_PAYABLE, self.money(-minor), event.member),
-                Posting(Account.CUSTOMER, self.money(minor), event.member),
+            self.add(
+                event.at,
+                memo,
+                [
+                    self.line(Account.LEADER_PAYABLE, moved, _DR, event.previous),
+                    self.line(Account.LEADER_PAYABLE, moved, _CR, event.leader),
+                ],
+                anchor,
             )
-            self.add(event.at, memo, postings, event.group, event.member)
-            return
-        book = self.book(event.group, event.member)
-        book.refunded += minor
-        self.resplit(event.at, event.group, event.member, book)
-        self.cash(event.at, event.group, event.member, -minor, memo)
 
     def _amount(self, amount: Money) -> int:
         return amount_in(amount, self.currency, self.index, "the ledger")
@@ -316,14 +372,16 @@ _JOURNAL: Final = Projection[Callable[[_Journal, Any], None]](
     "the ledger",
     {
         GroupOpened: _Journal.opened,
-        MemberJoined: _Journal.joined,
-        PaymentReceived: _Journal.received,
-        OrderPaid: _Journal.paid,
-        PaymentCaptured: _Journal.received,
-        RefundDue: _Journal.refund,
-        OrderRepriced: _Journal.repriced,
-        OrderReopened: _Journal.reopened,
+        MemberJoined: _Journal.quoted,
+        OrderReopened: _Journal.quoted,
+        OrderRepriced: _Journal.quoted,
+        PaymentReceived: _Journal.cash_received,
+        PaymentCaptured: _Journal.captured,
         PaymentUnmatched: _Journal.unmatched,
+        OrderPaid: _Journal.paid,
+        RefundDue: _Journal.refund,
+        GroupFormed: _Journal.formed,
+        WinnersDrawn: _Journal.drawn,
         LeaderChanged: _Journal.leader_changed,
     },
     ignore=(
@@ -332,9 +390,7 @@ _JOURNAL: Final = Projection[Callable[[_Journal, Any], None]](
         PaymentAuthorised,
         AuthorisationReleased,
         OrderCancelled,
-        GroupFormed,
         GroupFailed,
-        WinnersDrawn,
         OrderShipped,
         OrderCompleted,
     ),
@@ -346,11 +402,11 @@ def journal(events: Iterable[Event], campaign: Campaign) -> tuple[JournalEntry, 
 
     Args:
         events: the campaign's event log, in order (what the decider produced).
-        campaign: the campaign, for its currency and fee schedule.
+        campaign: the campaign, for its currency, fee schedule and points.
 
     Returns:
-        One entry per money movement; events that move no money give none. The journal of a
-        prefix of a log is a prefix of the log's journal.
+        The entries of every money movement; events that move no money give none. The
+        journal of a prefix of a log is a prefix of the log's journal.
 
     Raises:
         InvalidInput: ``unknown_event`` for an object that is not a known event,
