@@ -6,7 +6,9 @@ which mistake produces which code, and that no partial statement reaches stdout.
 
 from __future__ import annotations
 
+import csv
 import json
+from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -219,3 +221,48 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         main(["--version"])
     assert raised.value.code == 0
     assert capsys.readouterr().out == f"tuangou {version('tuangou_core')}\n"
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SCENARIOS = sorted(EXAMPLES.glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_journal_csv_balances_every_entry(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`tuangou journal --csv`: every entry's debits equal its credits, and so do the totals."""
+    assert main(["journal", str(path), "--csv"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert rows, "every example moves money"
+    per_entry: dict[str, Decimal] = {}
+    for row in rows:
+        assert (row["debit"] == "") != (row["credit"] == ""), row
+        signed = Decimal(row["debit"] or "0") - Decimal(row["credit"] or "0")
+        per_entry[row["entry"]] = per_entry.get(row["entry"], Decimal(0)) + signed
+    assert all(total == 0 for total in per_entry.values()), per_entry
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_journal_text_totals_agree_with_the_statement(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text journal ends with equal totals and counts the entries the statement reports."""
+    assert main(["journal", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert main(["settle", str(path), "--json"]) == 0
+    statement = json.loads(capsys.readouterr().out)
+    assert text.rstrip().endswith(f"{statement['ledger']['entries']} entries; debits equal credits")
+    total = next(line for line in text.splitlines() if line.strip().startswith("total"))
+    debit, credit = total.split()[1:]
+    assert debit == credit
+
+
+def test_journal_of_a_broken_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken scenario gives the journal command the same one-line error as settle."""
+    path = tmp_path / "broken.toml"
+    path.write_text(VALID_TOML.replace('price = "22.00"', "price = 22.00"), encoding="utf-8")
+    assert main(["journal", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and captured.err.count("\n") == 1

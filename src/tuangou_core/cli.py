@@ -1,4 +1,4 @@
-"""The ``tuangou`` command: settle, explain, metrics and lint for scenario files.
+"""The ``tuangou`` command: settle, explain, journal, metrics and lint for scenario files.
 
 Every failure prints one line, ``error: <code>: <message>``, on stderr and exits with status 2;
 no traceback reaches the user. ``lint`` exits 1 when it finds an error-severity finding.
@@ -18,7 +18,14 @@ from tuangou_core.errors import TuangouError
 from tuangou_core.group import run
 from tuangou_core.interchange import load
 from tuangou_core.operations import lint_context, lint_output
-from tuangou_core.reporting import explain, metrics_output, statement_of
+from tuangou_core.reporting import (
+    explain,
+    journal_csv,
+    journal_text,
+    metrics_output,
+    statement_of,
+)
+from tuangou_core.settlement import journal
 
 __all__ = ["main"]
 
@@ -42,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="print success rate, funnel, GMV and more")
     metrics.add_argument("file")
     metrics.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ledger = commands.add_parser(
+        "journal", help="print every journal entry: account, debit, credit and the rule"
+    )
+    ledger.add_argument("file")
+    ledger.add_argument("--csv", action="store_true", help="print the journal as CSV")
     lint = commands.add_parser("lint", help="check the campaign against the platform's rules")
     lint.add_argument("file")
     lint.add_argument("--json", action="store_true", help="print the findings as JSON")
@@ -67,6 +79,15 @@ def _metrics(path: str, as_json: bool) -> str:
     events = [event for step in steps for event in step.events]
     text, data = metrics_output(events, currency=scenario.campaign.currency)
     return _render(text, data, as_json)
+
+
+def _journal(path: str, as_csv: bool) -> str:
+    scenario = load(path)
+    steps, _fold = run(scenario.campaign, scenario.commands)
+    entries = journal([event for step in steps for event in step.events], scenario.campaign)
+    if as_csv:
+        return journal_csv(entries)
+    return journal_text(entries, scenario.campaign.currency)
 
 
 def _lint(path: str, as_json: bool) -> tuple[str, bool]:
@@ -101,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _explain(args.file)
         elif args.command == "metrics":
             output = _metrics(args.file, args.json)
+        elif args.command == "journal":
+            output = _journal(args.file, args.csv)
         else:
             output, clean = _lint(args.file, args.json)
     except TuangouError as error:

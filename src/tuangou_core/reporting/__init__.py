@@ -39,6 +39,12 @@ from __future__ import annotations
 
 from tuangou_core.reporting._explain import explain
 from tuangou_core.reporting._facts import GroupFacts, LogFacts, OrderFacts, OrderKey, log_facts
+from tuangou_core.reporting._journal_output import (
+    JOURNAL_COLUMNS,
+    journal_csv,
+    journal_rows,
+    journal_text,
+)
 from tuangou_core.reporting._metrics import (
     FORMATION_TARGET_WINDOW,
     FORMED_WITHIN_24H_TARGET,
@@ -77,6 +83,7 @@ __all__ = [
     "FORMATION_TARGET_WINDOW",
     "FORMED_WITHIN_24H_TARGET",
     "HEALTHY_SUCCESS_RATE",
+    "JOURNAL_COLUMNS",
     "REFERENCE_SUCCESS_RATES",
     "SCHEMA",
     "FunnelStep",
@@ -100,6 +107,9 @@ __all__ = [
     "formed_within",
     "funnel",
     "invite_leaderboard",
+    "journal_csv",
+    "journal_rows",
+    "journal_text",
     "leader_performance",
     "log_facts",
     "metrics_output",
