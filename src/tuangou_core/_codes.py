@@ -436,6 +436,11 @@ class ErrorCode(enum.StrEnum):
         "SerializationError",
         "a snapshot of another campaign, currency or state shape: rebuild it from the events",
     )
+    UNKNOWN_SCHEMA = (
+        "unknown_schema",
+        "SerializationError",
+        "`json_schema` of a name other than event, journal, scenario and statement",
+    )
     INVALID_DATA = (
         "invalid_data",
         "SerializationError",

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from tuangou_core._version import VERSION
 from tuangou_core.errors import TuangouError
 from tuangou_core.group import run
-from tuangou_core.interchange import load
+from tuangou_core.interchange import load, to_data
 from tuangou_core.operations import lint_context, lint_output
 from tuangou_core.reporting import (
     explain,
@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "journal", help="print every journal entry: account, debit, credit and the rule"
     )
     ledger.add_argument("file")
-    ledger.add_argument("--csv", action="store_true", help="print the journal as CSV")
+    form = ledger.add_mutually_exclusive_group()
+    form.add_argument("--csv", action="store_true", help="print the journal as CSV")
+    form.add_argument("--json", action="store_true", help="print the journal entries as JSON")
     lint = commands.add_parser("lint", help="check the campaign against the platform's rules")
     lint.add_argument("file")
     lint.add_argument("--json", action="store_true", help="print the findings as JSON")
@@ -81,12 +83,16 @@ def _metrics(path: str, as_json: bool) -> str:
     return _render(text, data, as_json)
 
 
-def _journal(path: str, as_csv: bool) -> str:
+def _journal(path: str, as_csv: bool, as_json: bool) -> str:
     scenario = load(path)
     steps, _fold = run(scenario.campaign, scenario.commands)
     entries = journal([event for step in steps for event in step.events], scenario.campaign)
     if as_csv:
         return journal_csv(entries)
+    if as_json:
+        return (
+            json.dumps([to_data(entry) for entry in entries], ensure_ascii=False, indent=2) + "\n"
+        )
     return journal_text(entries, scenario.campaign.currency)
 
 
@@ -123,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "metrics":
             output = _metrics(args.file, args.json)
         elif args.command == "journal":
-            output = _journal(args.file, args.csv)
+            output = _journal(args.file, args.csv, args.json)
         else:
             output, clean = _lint(args.file, args.json)
     except TuangouError as error:

@@ -7,6 +7,8 @@ naming the key; :func:`settle` replays it into the
 campaigns, commands, events, quotes and splits into JSON-safe data and back, exactly.
 :func:`to_snapshot` and :func:`from_snapshot` do the same for a whole
 :class:`~tuangou_core.group.CampaignState`, which an event store caches beside the events.
+:func:`json_schema` gives the published JSON Schemas of the scenario, the statement and the
+event record, shipped inside the package.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tuangou_core.interchange._scenario import (
     parse,
     settle,
 )
+from tuangou_core.interchange._schemas import SCHEMA_NAMES, json_schema
 from tuangou_core.interchange._snapshot import (
     SNAPSHOT_SCHEMA,
     SNAPSHOT_SHAPE,
@@ -29,6 +32,7 @@ from tuangou_core.interchange._snapshot import (
 
 __all__ = [
     "SCHEMA",
+    "SCHEMA_NAMES",
     "SNAPSHOT_SCHEMA",
     "SNAPSHOT_SHAPE",
     "InvalidScenario",
@@ -36,6 +40,7 @@ __all__ = [
     "SerializationError",
     "from_data",
     "from_snapshot",
+    "json_schema",
     "load",
     "parse",
     "settle",
