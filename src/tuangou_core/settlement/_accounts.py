@@ -106,11 +106,11 @@ class Posting:
     party: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.account, Account) or not isinstance(self.side, Side):
+        if type(self.account) is not Account or type(self.side) is not Side:
             raise InvalidInput(
                 "invalid_posting", "a posting names an Account and a Side", value=self.account
             )
-        if not isinstance(self.amount, Money) or self.amount.minor <= 0:
+        if type(self.amount) is not Money or self.amount.minor <= 0:
             raise InvalidInput(
                 "invalid_posting",
                 f"a posting's amount is positive Money, got {self.amount!r}",
@@ -159,16 +159,20 @@ class JournalEntry:
             raise InvalidInput(
                 "unbalanced_entry", f"entry {self.id} needs at least two postings", entry=self.id
             )
+        # One pass: this runs for every entry the journal books.
         currency = self.postings[0].amount.currency
+        balance = 0
         for posting in self.postings:
-            if posting.amount.currency != currency:
+            amount = posting.amount
+            if amount.currency != currency:
                 raise InvalidInput(
                     "currency_mismatch",
-                    f"entry {self.id} mixes {currency} and {posting.amount.currency}",
+                    f"entry {self.id} mixes {currency} and {amount.currency}",
                     entry=self.id,
                 )
-        debits, credits = self.debits, self.credits
-        if debits != credits:
+            balance += amount.minor if posting.side is Side.DEBIT else -amount.minor
+        if balance:
+            debits, credits = self.debits, self.credits
             raise InvalidInput(
                 "unbalanced_entry",
                 f"entry {self.id} debits {debits} and credits {credits} minor units",

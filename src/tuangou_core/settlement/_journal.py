@@ -131,6 +131,7 @@ class _Journal:
         self.cash_in: dict[str, int] = {}  # payment id → its cash
         self.splits: dict[tuple[int, int, int], _Parts] = {}
         self.amounts: dict[int, Money] = {}
+        self.postings: dict[tuple[Account, Side, int, str], Posting] = {}
         self.quotes: dict[int, tuple[Quote, tuple[int, int]]] = {}
         self.entries: list[JournalEntry] = []
         self.index = 0
@@ -193,8 +194,16 @@ class _Journal:
         """A posting of *minor* on *account*: on the *grows* side when positive, else on
         the other side by its size."""
         if minor > 0:
-            return Posting(account, grows, self.money(minor), party)
-        return Posting(account, _CR if grows is _DR else _DR, self.money(-minor), party)
+            return self.posting(account, grows, minor, party)
+        return self.posting(account, _CR if grows is _DR else _DR, -minor, party)
+
+    def posting(self, account: Account, side: Side, minor: int, party: str) -> Posting:
+        # Postings are values, and the same ones recur (a price, a fee): build each once.
+        key = (account, side, minor, party)
+        found = self.postings.get(key)
+        if found is None:
+            found = self.postings[key] = Posting(account, side, self.money(minor), party)
+        return found
 
     def received(self, at: datetime, book: _Book, minor: int, memo: str) -> None:
         """Cash in: payment clearing holds it; it is the customer's until it settles."""
@@ -202,8 +211,8 @@ class _Journal:
             at,
             memo,
             [
-                Posting(Account.PAYMENT_CLEARING, _DR, self.money(minor), book.member),
-                Posting(Account.REFUNDS_PAYABLE, _CR, self.money(minor), book.member),
+                self.posting(Account.PAYMENT_CLEARING, _DR, minor, book.member),
+                self.posting(Account.REFUNDS_PAYABLE, _CR, minor, book.member),
             ],
             book,
         )
@@ -322,8 +331,8 @@ class _Journal:
             event.at,
             memo,
             [
-                Posting(Account.REFUNDS_PAYABLE, _DR, self.money(minor), book.member),
-                Posting(Account.PAYMENT_CLEARING, _CR, self.money(minor), book.member),
+                self.posting(Account.REFUNDS_PAYABLE, _DR, minor, book.member),
+                self.posting(Account.PAYMENT_CLEARING, _CR, minor, book.member),
             ],
             book,
         )
