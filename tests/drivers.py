@@ -118,3 +118,28 @@ def formed_pair(**keys: Any) -> Run:
     run.pay("g1", "u1")
     run.join_and_pay("g1", "u2", 1)
     return run
+
+
+MINIMAL_SCENARIO: dict[str, Any] = {
+    "schema": 1,
+    "campaign": {
+        "id": "cli-check",
+        "list_price": "32.00",
+        "rule": "fixed",
+        "size": 2,
+        "price": "22.00",
+    },
+    "events": [
+        {"at": "2026-03-06T14:00:00+08:00", "type": "open", "group": "g1", "member": "u1"},
+        {
+            "at": "2026-03-06T14:01:00+08:00",
+            "type": "pay",
+            "group": "g1",
+            "member": "u1",
+            "payment_id": "wx1",
+            "amount": "22.00",
+        },
+    ],
+}
+"""The smallest valid scenario as JSON: a group of two at 22.00 opened and paid by u1. Copy it
+(``json.loads(json.dumps(...))``) before changing it."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from drivers import MINIMAL_SCENARIO
 from tuangou_core import cli
 from tuangou_core.cli import main
 
@@ -43,27 +44,7 @@ payment_id = "wx1"
 amount = "22.00"
 """
 
-VALID_JSON: dict[str, Any] = {
-    "schema": 1,
-    "campaign": {
-        "id": "cli-check",
-        "list_price": "32.00",
-        "rule": "fixed",
-        "size": 2,
-        "price": "22.00",
-    },
-    "events": [
-        {"at": "2026-03-06T14:00:00+08:00", "type": "open", "group": "g1", "member": "u1"},
-        {
-            "at": "2026-03-06T14:01:00+08:00",
-            "type": "pay",
-            "group": "g1",
-            "member": "u1",
-            "payment_id": "wx1",
-            "amount": "22.00",
-        },
-    ],
-}
+VALID_JSON = MINIMAL_SCENARIO  # the same scenario as JSON, as a backend sends it
 
 
 def _toml(old: str, new: str) -> str:

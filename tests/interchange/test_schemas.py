@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 from tools import schemas as schema_tool
 
+from drivers import MINIMAL_SCENARIO
 from strategies import group_campaigns, intents, run_stream
 from tuangou_core.campaign._build import _CAMPAIGN_KEYS
 from tuangou_core.cli import main
@@ -201,27 +202,7 @@ def test_the_generated_schemas_are_what_the_tool_writes_today(name: str) -> None
     assert json_schema(name) == json.loads(schema_tool.text(name))
 
 
-BASE: dict[str, Any] = {
-    "schema": 1,
-    "campaign": {
-        "id": "c",
-        "list_price": "32.00",
-        "rule": "fixed",
-        "size": 2,
-        "price": "22.00",
-    },
-    "events": [
-        {"at": "2026-03-06T14:00:00+08:00", "type": "open", "group": "g1", "member": "u1"},
-        {
-            "at": "2026-03-06T14:01:00+08:00",
-            "type": "pay",
-            "group": "g1",
-            "member": "u1",
-            "payment_id": "wx1",
-            "amount": "22.00",
-        },
-    ],
-}
+BASE = MINIMAL_SCENARIO
 
 
 def _changed(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
