@@ -1,8 +1,8 @@
 """Settle a scenario file and get flat records for a DataFrame (load, settle, to_records).
 
 Run it with ``.venv/bin/python examples/notebook_settle.py``. In a notebook,
-``pandas.DataFrame(statement.to_records())`` gives one row per order, and the statement
-itself renders as an HTML table.
+``statement.to_frame()`` (or ``pandas.DataFrame(statement.to_records())``) gives one row per
+order whose amounts sum as numbers, and the statement itself renders as an HTML table.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tuangou_core.interchange import load, settle
+from tuangou_core.reporting import text_table
 
 HERE = Path(__file__).resolve().parent
 
@@ -23,15 +24,15 @@ print(
 print("ledger balanced:", statement.ledger_balanced)
 print()
 
-# One flat dict per order: strings for amounts, so nothing is lost to floats.
+# One flat record per order: each amount twice, as an int of fen (paid_minor) and as an
+# exact Decimal (paid), never a float; text_table pads by display width, so Chinese names align.
 records = statement.to_records()
 columns = ["group", "member", "status", "paid", "refunded", "net", "merchant"]
-print("  ".join(f"{c:<17}" if c == "status" else f"{c:<9}" for c in columns).rstrip())
-for record in records:
-    cells = [f"{record[c]:<17}" if c == "status" else f"{record[c]:<9}" for c in columns]
-    print("  ".join(cells).rstrip())
+for line in text_table(columns, [[r[c] for c in columns] for r in records], right={3, 4, 5, 6}):
+    print(line)
 print()
-print("record keys:", ", ".join(records[0]))
+print("record columns:", ", ".join(records.columns))
+print("paid in fen, summed:", sum(r["paid_minor"] for r in records))
 
 # Who holds what: the statement's split is the sum of the per-order splits.
 parts = statement.split.parts()

@@ -26,6 +26,8 @@ STAGES: dict[str, int] = {
     "_codes": 0,
     "errors": 0,
     "_text": 0,
+    "_frames": 0,
+    "_records": 0,
     "_version": 0,
     "money": 1,
     "timing": 2,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from tuangou_core.campaign import Campaign
@@ -39,23 +40,28 @@ def test_state_reprs_are_one_line_summaries() -> None:
 
 
 def test_state_records_are_flat_and_in_join_order() -> None:
-    """to_records gives one flat dict of strings and ints per order, in join order."""
+    """to_records gives one flat record per order, in join order: amounts as minor units and
+    exact Decimals, the join a UTC datetime."""
     records = _state().to_records()
-    assert [(r["member"], r["status"], r["due"], r["paid"]) for r in records] == [
-        ("u1", "awaiting_group", "70.00", "70.00"),
-        ("u2", "pending_payment", "60.00", "0.00"),
+    assert [(r["member"], r["status"], r["due"], r["paid_minor"]) for r in records] == [
+        ("u1", "awaiting_group", Decimal("70.00"), 7000),
+        ("u2", "pending_payment", Decimal("60.00"), 0),
     ]
-    assert all(isinstance(v, str | int) for r in records for v in r.values())
+    assert all(
+        isinstance(v, str | int | Decimal | datetime | None) for r in records for v in r.values()
+    )
+    assert records[0]["joined_at"] == datetime(2026, 3, 1, 2, tzinfo=UTC)
 
 
 def test_quote_records_carry_each_steps_share_per_line() -> None:
     """A quote's records hold each line's share of every step, which sum to the step."""
     quote = quote_member(CAMPAIGN, unit_price=Money.parse("70.00"), qty=3, coupon_ids=("new10",))
     records = quote.to_records()
-    assert len(records) == len(quote.lines)
+    assert len(records) == len(quote.lines) * (1 + len(quote.steps))
     step = quote.step("new10")
     assert step is not None
-    assert sum(Money.parse(r["new10"]) for r in records) == step.amount
+    assert -sum(r["amount_minor"] for r in records if r["name"] == "new10") == step.amount.minor
+    assert sum(r["amount_minor"] for r in records) == quote.total.minor
     assert repr(quote) == "<Quote 200.00 due: list 300.00, 2 steps, 1 lines>"
 
 

@@ -301,7 +301,8 @@ class ErrorCode(enum.StrEnum):
     INVALID_ENTRY = (
         "invalid_entry",
         "InvalidInput",
-        "an item given to the ledger's balances that is not a journal entry",
+        "an item given to the ledger's balances (or to `journal_records`) that is not a "
+        "journal entry",
     )
     UNBALANCED_ENTRY = (
         "unbalanced_entry",
@@ -346,6 +347,27 @@ class ErrorCode(enum.StrEnum):
     )
     INVALID_PERCENTILE = ("invalid_percentile", "InvalidInput", "a percentile outside (0, 1]")
     INVALID_TOP = ("invalid_top", "InvalidInput", "a leaderboard length below 1")
+    INVALID_INVITER = (
+        "invalid_inviter",
+        "InvalidInput",
+        "a join's `inviter` that is not a non-empty member id, or names the joiner",
+    )
+    MISSING_EXTRA = (
+        "missing_extra",
+        "InvalidInput",
+        "a function that needs an optional extra which is not installed (`to_frame` without "
+        "pandas: `pip install 'tuangou_core[pandas]'`)",
+    )
+    INVALID_HISTOGRAM = (
+        "invalid_histogram",
+        "InvalidInput",
+        "a time-to-form histogram with a negative or non-whole bucket or count",
+    )
+    INVALID_REPORTS = (
+        "invalid_reports",
+        "InvalidInput",
+        "metrics to combine that are not `Metrics` of one currency",
+    )
     INVALID_ATTRIBUTES = (
         "invalid_attributes",
         "InvalidInput",
@@ -483,7 +505,7 @@ class ErrorCode(enum.StrEnum):
         "internal_error",
         "InternalError",
         "an unexpected failure inside the library: a bug (the command line prints it as one "
-        "line, exit 2, no traceback)",
+        "line, exit 70, no traceback)",
     )
     UNKNOWN_ERROR_CODE = (
         "unknown_error_code",

@@ -66,11 +66,19 @@ from tuangou_core.group._projection import (
     fold_events,
 )
 from tuangou_core.group._run import ReplayStep, run
-from tuangou_core.group._state import CampaignState, GroupState, Order, Unmatched, initial_state
+from tuangou_core.group._state import (
+    ORDER_COLUMNS,
+    CampaignState,
+    GroupState,
+    Order,
+    Unmatched,
+    initial_state,
+)
 from tuangou_core.refunds import RefundReason
 
 __all__ = [
     "EVENT_TYPES",
+    "ORDER_COLUMNS",
     "AuthorisationReleased",
     "CampaignState",
     "Cancel",

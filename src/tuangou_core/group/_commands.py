@@ -25,13 +25,18 @@ class Open:
 
 @attrs.frozen
 class Join:
-    """Take a slot in *group*, holding it until paid or the payment timeout."""
+    """Take a slot in *group*, holding it until paid or the payment timeout.
+
+    *inviter* (optional) is the member whose share brought this join (邀请), a fact the
+    fission metrics count; it changes nothing about the order.
+    """
 
     at: datetime
     group: str
     member: str
     qty: int = 1
     coupons: tuple[str, ...] = ()
+    inviter: str | None = None
 
 
 @attrs.frozen

@@ -118,10 +118,11 @@ def _joined(
     at: datetime,
     *,
     spill: bool = False,
+    inviter: str | None = None,
 ) -> list[Event]:
     quote, hold_until = _priced(view, qty, coupons, role, at, spill=spill)
     return [
-        MemberJoined(at, group, member, qty, role, quote, hold_until, coupons),
+        MemberJoined(at, group, member, qty, role, quote, hold_until, coupons, inviter=inviter),
         *_reserved(view, group, member, qty, at),
     ]
 
@@ -153,6 +154,7 @@ def _open(
     coupons: tuple[str, ...],
     at: datetime,
     spill_of: str | None = None,
+    inviter: str | None = None,
 ) -> list[Event]:
     if not view.campaign.may_open(at):
         raise reject(
@@ -164,12 +166,23 @@ def _open(
     deadline = view.campaign.deadline(at)
     return [
         GroupOpened(at, group, member, deadline, spill_of),
-        *_joined(view, group, member, qty, coupons, "opener", at, spill=spill_of is not None),
+        *_joined(
+            view,
+            group,
+            member,
+            qty,
+            coupons,
+            "opener",
+            at,
+            spill=spill_of is not None,
+            inviter=inviter,
+        ),
     ]
 
 
 def _decide_join(view: View, command: Join) -> list[Event]:
     member = _ident(command.member, "member", "invalid_member")
+    inviter = _inviter(command.inviter, member)
     group = find_group(view, command.group)
     if group.status is not GroupStatus.OPEN:
         raise reject("group_closed", f"group {group.id!r} is {group.status.value}", group=group.id)
@@ -186,7 +199,9 @@ def _decide_join(view: View, command: Join) -> list[Event]:
         root = group.spill_of or group.id
         found = _spill_target(view, root)
         if isinstance(found, str):
-            return _open(view, found, member, command.qty, command.coupons, command.at, root)
+            return _open(
+                view, found, member, command.qty, command.coupons, command.at, root, inviter
+            )
         target = found
         _check_not_member(target, member)
     if not _leader_paid(target):
@@ -199,7 +214,31 @@ def _decide_join(view: View, command: Join) -> list[Event]:
     order = target.orders.get(member)
     if order is not None:  # cancelled: the same order, holding a slot again
         return _reopened(view, target.id, order, command.qty, command.coupons, command.at)
-    return _joined(view, target.id, member, command.qty, command.coupons, "joiner", command.at)
+    return _joined(
+        view,
+        target.id,
+        member,
+        command.qty,
+        command.coupons,
+        "joiner",
+        command.at,
+        inviter=inviter,
+    )
+
+
+def _inviter(value: object, member: str) -> str | None:
+    """The member whose share brought this join: a non-empty id other than the joiner's."""
+    if value is None:
+        return None
+    inviter = _ident(value, "inviter", "invalid_inviter")
+    if inviter == member:
+        raise InvalidInput(
+            "invalid_inviter",
+            f"inviter must be another member than the joiner {member!r}",
+            field="inviter",
+            value=inviter,
+        )
+    return inviter
 
 
 def _check_not_member(group: GroupState, member: str) -> None:

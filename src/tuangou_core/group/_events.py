@@ -63,7 +63,10 @@ class GroupOpened:
 
 @attrs.frozen
 class MemberJoined:
-    """*member* took a slot (the opener too), priced by *quote*, held until *hold_until*."""
+    """*member* took a slot (the opener too), priced by *quote*, held until *hold_until*.
+
+    *inviter* is the member whose share brought the join, when the join named one.
+    """
 
     at: datetime
     group: str
@@ -74,6 +77,7 @@ class MemberJoined:
     hold_until: datetime
     coupons: tuple[str, ...] = ()
     stamped_at: datetime | None = None
+    inviter: str | None = None
 
 
 @attrs.frozen

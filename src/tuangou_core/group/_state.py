@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Final, Protocol
 
 import attrs
 
+from tuangou_core._records import Record, Records, amount_columns, amount_names, instant
 from tuangou_core._text import html_table
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import Rejected
@@ -29,6 +30,20 @@ PAID = frozenset(
 )
 ENDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 FORMED = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED})
+
+ORDER_COLUMNS: Final = (
+    "group",
+    "member",
+    "role",
+    "qty",
+    "status",
+    "currency",
+    *amount_names("due", "paid", "refunded", "net", "authorised"),
+    "payment_id",
+    "tender",
+    "joined_at",
+)
+"""The columns of an order record (:meth:`Order.to_record`)."""
 
 
 @attrs.frozen
@@ -108,20 +123,24 @@ class Order:
             f"paid {self.paid}, refunded {self.refunded}>"
         )
 
-    def to_record(self) -> dict[str, Any]:
-        """The order as one flat dict, for a DataFrame."""
+    def to_record(self) -> Record:
+        """The order as one flat record (:data:`ORDER_COLUMNS`), for a DataFrame: amounts as
+        ``*_minor`` ints and exact Decimals, ``joined_at`` a UTC datetime."""
         return {
             "group": self.group,
             "member": self.member,
             "role": self.role,
             "qty": self.qty,
             "status": self.status.value,
-            "due": str(self.due),
-            "paid": str(self.paid),
-            "refunded": str(self.refunded),
-            "net": str(self.net),
-            "authorised": str(self.authorised),
-            "joined_at": self.joined_at.isoformat(),
+            "currency": self.paid.currency,
+            **amount_columns("due", self.due),
+            **amount_columns("paid", self.paid),
+            **amount_columns("refunded", self.refunded),
+            **amount_columns("net", self.net),
+            **amount_columns("authorised", self.authorised),
+            "payment_id": self.payment_id,
+            "tender": self.tender,
+            "joined_at": instant(self.joined_at),
         }
 
 
@@ -165,9 +184,10 @@ class GroupState:
             f"holding, unit {self.unit_price}, deadline {self.deadline.isoformat()}>"
         )
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per order, in the order members joined, for a DataFrame."""
-        return [o.to_record() for o in sorted(self.orders.values(), key=lambda o: o.seq)]
+    def to_records(self) -> Records:
+        """One flat record per order (:data:`ORDER_COLUMNS`), in the order members joined."""
+        ordered = sorted(self.orders.values(), key=lambda o: o.seq)
+        return Records(ORDER_COLUMNS, (o.to_record() for o in ordered))
 
     def _repr_html_(self) -> str:
         rows = [
@@ -241,9 +261,10 @@ class CampaignState:
             f"{sum(len(g.orders) for g in self.groups.values())} orders>"
         )
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per order across every group, in join order, for a DataFrame."""
-        return [o.to_record() for o in self.orders()]
+    def to_records(self) -> Records:
+        """One flat record per order across every group (:data:`ORDER_COLUMNS`), in join
+        order; ``.to_frame()`` makes the pandas frame."""
+        return Records(ORDER_COLUMNS, (o.to_record() for o in self.orders()))
 
     def _repr_html_(self) -> str:
         rows = [

@@ -292,7 +292,11 @@ def _open(f: _Fields) -> Command:
 
 
 def _join(f: _Fields) -> Command:
-    return Join(f.at, f.text("group"), f.text("member"), f.qty(), f.coupons())
+    member = f.text("member")
+    inviter = f.text("inviter") if "inviter" in f.data else None
+    if inviter == member:
+        raise _bad("invalid_inviter", f"{f.where}.inviter", "names the joiner itself", inviter)
+    return Join(f.at, f.text("group"), member, f.qty(), f.coupons(), inviter)
 
 
 def _pay(f: _Fields) -> Command:
@@ -323,7 +327,7 @@ def _refund(f: _Fields) -> Command:
 
 _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
     "open": (frozenset({"group", "member", "qty", "coupons"}), _open),
-    "join": (frozenset({"group", "member", "qty", "coupons"}), _join),
+    "join": (frozenset({"group", "member", "qty", "coupons", "inviter"}), _join),
     "pay": (frozenset({"group", "member", "payment_id", "amount", "tender"}), _pay),
     "cancel": (
         frozenset({"group", "member"}),

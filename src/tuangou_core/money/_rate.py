@@ -113,6 +113,14 @@ class Rate:
             context.prec = decimal.MAX_PREC
             return Decimal(scaled).scaleb(-places).normalize()
 
+    def __float__(self) -> float:
+        """The nearest float, for a plot or a DataFrame column; computing stays exact in Rate.
+
+        Floats are refused as inputs (a float cannot hold 0.1); reading a rate out as one is
+        what a chart needs, and ``Rate(float(rate))`` is still refused.
+        """
+        return self.value.numerator / self.value.denominator
+
     def __str__(self) -> str:
         decimal_form = self.as_decimal(12)
         if Fraction(decimal_form) == self.value:

@@ -30,11 +30,12 @@ from tuangou_core.pricing._discounts import (
 )
 from tuangou_core.pricing._policy import Context, StackingPolicy
 from tuangou_core.pricing._protection import PROTECTION_KIND, protect
-from tuangou_core.pricing._quote import Line, Quote, QuoteLine, Skipped, Step
+from tuangou_core.pricing._quote import QUOTE_COLUMNS, Line, Quote, QuoteLine, Skipped, Step
 from tuangou_core.pricing._quoting import group_unit_price, quote, quote_member
 
 __all__ = [
     "PROTECTION_KIND",
+    "QUOTE_COLUMNS",
     "Audience",
     "Base",
     "Context",

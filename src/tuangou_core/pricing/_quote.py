@@ -6,10 +6,11 @@ amount; no line is negative; ``list_total − discount_total == total``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from tuangou_core._records import Record, Records, amount_columns, amount_names
 from tuangou_core._text import display_width, html_table
 from tuangou_core.campaign import Funder, check_quantity
 from tuangou_core.errors import InvalidInput
@@ -43,6 +44,22 @@ def _sku(value: object) -> str:
             "invalid_line", f"sku must be a non-empty string, got {value!r}", field="sku"
         )
     return value
+
+
+QUOTE_COLUMNS: Final = (
+    "line",
+    "sku",
+    "qty",
+    "step",
+    "kind",
+    "name",
+    "rule",
+    "funder",
+    "phase",
+    "currency",
+    *amount_names("amount"),
+)
+"""The columns of a quote record (:meth:`Quote.to_records`): one per line × step."""
 
 
 @attrs.frozen
@@ -186,21 +203,73 @@ class Quote:
         out.extend(f"(skipped {s.name}: {s.reason})" for s in self.skipped)
         return "\n".join(out)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per line, with that line's share of every step, for a DataFrame."""
-        records = []
+    def to_records(self) -> Records:
+        """One record per line × step (:data:`QUOTE_COLUMNS`), for a DataFrame.
+
+        Each line starts with its list total (``step`` 0, ``kind`` ``"list_price"``, or
+        ``"shipping"`` for a shipping line), then one record per step with the line's share
+        as a negative amount: a line's ``amount_minor`` sum to its total, and all of them to
+        the quote's. Steps are numbered from 1 in stacking order; every line has every step
+        (a zero share too), so a pivot has no holes.
+        """
+        records = Records(QUOTE_COLUMNS)
         for index, line in enumerate(self.lines):
-            record: dict[str, Any] = {
-                "sku": line.sku,
-                "qty": line.qty,
-                "list_total": str(line.list_total),
-                "base": str(line.base),
-                "total": str(line.total),
-            }
-            for step in self.steps:
-                record[step.name] = str(Money._trusted(step.minor_shares[index], self.currency))
-            records.append(record)
+            first = "shipping" if line.shipping else "list_price"
+            records.append(
+                self._record(
+                    index, line, 0, first, first.replace("_", " "), "", None, "", line.list_total
+                )
+            )
+            for number, step in enumerate(self.steps, start=1):
+                share = Money._trusted(-step.minor_shares[index], self.currency)
+                records.append(
+                    self._record(
+                        index,
+                        line,
+                        number,
+                        step.kind,
+                        step.name,
+                        step.rule,
+                        step.funder.value,
+                        step.phase,
+                        share,
+                    )
+                )
         return records
+
+    def _record(
+        self,
+        index: int,
+        line: QuoteLine,
+        number: int,
+        kind: str,
+        name: str,
+        rule: str,
+        funder: str | None,
+        phase: str,
+        amount: Money,
+    ) -> Record:
+        return {
+            "line": index,
+            "sku": line.sku,
+            "qty": line.qty,
+            "step": number,
+            "kind": kind,
+            "name": name,
+            "rule": rule,
+            "funder": funder,
+            "phase": phase,
+            "currency": self.currency,
+            **amount_columns("amount", amount),
+        }
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (the ``[pandas]`` extra).
+
+        Raises:
+            InvalidInput: ``missing_extra`` when pandas is not installed.
+        """
+        return self.to_records().to_frame()
 
     def __repr__(self) -> str:
         return (

@@ -37,6 +37,7 @@ Definitions (docs/metrics.md has the worked example):
 
 from __future__ import annotations
 
+from tuangou_core._text import display_width, text_table
 from tuangou_core.reporting._explain import explain
 from tuangou_core.reporting._facts import GroupFacts, LogFacts, OrderFacts, OrderKey, log_facts
 from tuangou_core.reporting._journal_output import (
@@ -67,8 +68,18 @@ from tuangou_core.reporting._metrics import (
     success_rate,
     time_to_form,
 )
+from tuangou_core.reporting._records import (
+    AT_ONCE,
+    EVENT_COLUMNS,
+    JOURNAL_RECORD_COLUMNS,
+    REFUND_COLUMNS,
+    event_records,
+    journal_records,
+    refund_records,
+)
 from tuangou_core.reporting._statement import (
     SCHEMA,
+    STATEMENT_COLUMNS,
     GroupLine,
     LeaderLine,
     OrderLine,
@@ -80,12 +91,17 @@ from tuangou_core.reporting._statement import (
 from tuangou_core.reporting._totals import SplitTotal, Total
 
 __all__ = [
+    "AT_ONCE",
+    "EVENT_COLUMNS",
     "FORMATION_TARGET_WINDOW",
     "FORMED_WITHIN_24H_TARGET",
     "HEALTHY_SUCCESS_RATE",
     "JOURNAL_COLUMNS",
+    "JOURNAL_RECORD_COLUMNS",
     "REFERENCE_SUCCESS_RATES",
+    "REFUND_COLUMNS",
     "SCHEMA",
+    "STATEMENT_COLUMNS",
     "FunnelStep",
     "GroupFacts",
     "GroupLine",
@@ -102,12 +118,15 @@ __all__ = [
     "Statement",
     "Total",
     "UnmatchedLine",
+    "display_width",
+    "event_records",
     "explain",
     "fission_coefficient",
     "formed_within",
     "funnel",
     "invite_leaderboard",
     "journal_csv",
+    "journal_records",
     "journal_rows",
     "journal_text",
     "leader_performance",
@@ -116,8 +135,10 @@ __all__ = [
     "money_totals",
     "nearest_rank",
     "refund_rate",
+    "refund_records",
     "report",
     "statement_of",
     "success_rate",
+    "text_table",
     "time_to_form",
 ]

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import attrs
 
+from tuangou_core._records import Records, amount_columns, amount_names
 from tuangou_core._text import html_table
 from tuangou_core.campaign import Funder
 from tuangou_core.group import (
@@ -42,6 +43,20 @@ from tuangou_core.settlement import (
 
 SCHEMA: Final = 1
 """The version of the statement's JSON form (``shared/SCENARIO.md``)."""
+
+STATEMENT_COLUMNS: Final = (
+    "campaign",
+    "currency",
+    "group",
+    "member",
+    "status",
+    *amount_names(
+        "due", "paid", "refunded", "net", "payment_fee", "platform", "leader", "merchant", "subsidy"
+    ),
+    "refunds",
+    "points",
+)
+"""The columns of a statement record (:meth:`Statement.to_records`): one per order."""
 
 _FORMED: Final = frozenset(
     {OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED}
@@ -236,22 +251,44 @@ class Statement:
             data["points"] = order.points
         return data
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per order, for a DataFrame."""
-        return [
-            {
-                "campaign": self.campaign,
-                "group": o.group,
-                "member": o.member,
-                "status": o.status,
-                "due": str(o.due),
-                "paid": str(o.paid),
-                "refunded": str(o.refunded),
-                "net": str(o.net),
-                **{name: str(value) for name, value in o.split.parts().items()},
-            }
-            for o in self.orders
-        ]
+    def to_records(self) -> Records:
+        """One record per order (:data:`STATEMENT_COLUMNS`), for a DataFrame: the order's
+        amounts and its split (``payment_fee``, ``platform``, ``leader``, ``merchant`` and
+        ``subsidy``), each as ``*_minor`` int and exact Decimal; ``refunds`` counts the
+        order's refunds; ``points`` is None when the campaign earns none."""
+        return Records(
+            STATEMENT_COLUMNS,
+            (
+                {
+                    "campaign": self.campaign,
+                    "currency": self.currency,
+                    "group": o.group,
+                    "member": o.member,
+                    "status": o.status,
+                    **amount_columns("due", o.due),
+                    **amount_columns("paid", o.paid),
+                    **amount_columns("refunded", o.refunded),
+                    **amount_columns("net", o.net),
+                    **{
+                        column: value
+                        for name, part in o.split.parts().items()
+                        for column, value in amount_columns(name, part).items()
+                    },
+                    **amount_columns("subsidy", o.split.subsidy),
+                    "refunds": len(o.refunds),
+                    "points": o.points,
+                }
+                for o in self.orders
+            ),
+        )
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (the ``[pandas]`` extra).
+
+        Raises:
+            InvalidInput: ``missing_extra`` when pandas is not installed.
+        """
+        return self.to_records().to_frame()
 
     def text(self) -> str:
         """The statement as tables for a person."""
