@@ -10,34 +10,36 @@ The metrics are pure functions of an event log, the same log the ledger reads. R
 :class:`~datetime.timedelta`; amounts are :class:`~tuangou_core.money.Money` in the report's
 currency.
 
-Definitions (docs/metrics.md has the worked example):
+Every metric is read off :class:`MetricCounts`: counts and sums that add across campaigns
+(``a + b``, :func:`combine`), medians from a :class:`TimeHistogram` of whole minutes.
+docs/metrics.md defines each figure with its formula and works an example by hand. In short:
 
-- An *order* is one member in one group, ``(group, member)``.
-- *Success rate* = formed / (formed + failed). Groups still open are excluded: their outcome
-  is not known yet.
-- *Time to form* runs from ``GroupOpened.at`` to the moment the group formed: the
-  ``GroupFormed.due`` instant when the deadline formed it (a tiered or virtual group noticed
-  late), otherwise ``GroupFormed.at``. Only groups whose opening is in the log count.
-  Percentiles are *nearest-rank*: the p-th percentile of n sorted values is the value at
-  1-based rank ⌈p·n⌉, so the median of an even count is the lower middle value and every
-  reported time is one a group really took.
-- *Formed within 24 h* = formed groups whose time to form is at most 24 h / formed groups with
-  a known time to form.
-- *Fission coefficient* (拼团裂变系数) = joiners / groups opened: each opening is one share
-  of the group, and each joiner an order it brought. A member who joins two groups counts
-  twice. Whether a joiner is new to the platform is not in the events.
-- *Funnel*, in orders: ``opened`` (openers' orders, one per group) → ``joined`` (all orders,
-  openers included) → ``paid`` (orders with ``OrderPaid``) → ``formed`` (paid orders of groups
-  that formed, not withdrawn before and not lottery losers) → ``shipped``.
-- *GMV* is cash paid (``PaymentReceived`` plus ``PaymentCaptured``), *refunded* is every
-  ``RefundDue``, *net* = GMV − refunded, *refund rate* = refunded / GMV.
-- A rate whose denominator is zero is ``None`` (undefined), not 0%: an empty log has no
-  success rate rather than a failing one. Counts and amounts of an empty log are zero.
+- *Success rate* (成团率) = groups formed by real members / closed groups (formed, virtually
+  completed or failed); open groups are left out; virtual completions (模拟成团) are a rate
+  of their own, never success.
+- *Funnels*, one unit each: groups opened → formed; orders joined → paid → formed → shipped.
+- *Fission* (裂变系数) = joins that named an inviter / shares (each opening, and each other
+  member named as an inviter in a group).
+- *GMV* is the orders' own cash; stray payments (duplicate, late, mismatched, naming no
+  order), all sent straight back, are reported apart; *refunded* is the orders' refunds;
+  *net* = GMV − refunded, the statement's net; *refund rate* = refunded / GMV.
+- A rate whose denominator is zero is ``None`` (undefined), not 0%.
+
+Records (``to_records``) follow one convention: amounts as ``*_minor`` ints and exact
+``Decimal`` s beside a ``currency`` column, instants as UTC datetimes, stable columns
+(``*_COLUMNS``); ``to_frame()`` makes the pandas frame (the ``[pandas]`` extra).
 """
 
 from __future__ import annotations
 
 from tuangou_core._text import display_width, text_table
+from tuangou_core.reporting._counts import (
+    InviteEntry,
+    LeaderPerformance,
+    MetricCounts,
+    TimeHistogram,
+    count,
+)
 from tuangou_core.reporting._explain import explain
 from tuangou_core.reporting._facts import GroupFacts, LogFacts, OrderFacts, OrderKey, log_facts
 from tuangou_core.reporting._journal_output import (
@@ -47,14 +49,9 @@ from tuangou_core.reporting._journal_output import (
     journal_text,
 )
 from tuangou_core.reporting._metrics import (
-    FORMATION_TARGET_WINDOW,
-    FORMED_WITHIN_24H_TARGET,
-    HEALTHY_SUCCESS_RATE,
-    REFERENCE_SUCCESS_RATES,
     FunnelStep,
-    InviteEntry,
-    LeaderPerformance,
     Metrics,
+    combine,
     fission_coefficient,
     formed_within,
     funnel,
@@ -68,6 +65,7 @@ from tuangou_core.reporting._metrics import (
     success_rate,
     time_to_form,
 )
+from tuangou_core.reporting._metrics_output import HEALTHY_TEXT, METRIC_COLUMNS
 from tuangou_core.reporting._records import (
     AT_ONCE,
     EVENT_COLUMNS,
@@ -76,6 +74,12 @@ from tuangou_core.reporting._records import (
     event_records,
     journal_records,
     refund_records,
+)
+from tuangou_core.reporting._reference import (
+    FORMATION_TARGET_WINDOW,
+    FORMED_WITHIN_24H_TARGET,
+    HEALTHY_SUCCESS_RATE,
+    REFERENCE_SUCCESS_RATES,
 )
 from tuangou_core.reporting._statement import (
     SCHEMA,
@@ -96,8 +100,10 @@ __all__ = [
     "FORMATION_TARGET_WINDOW",
     "FORMED_WITHIN_24H_TARGET",
     "HEALTHY_SUCCESS_RATE",
+    "HEALTHY_TEXT",
     "JOURNAL_COLUMNS",
     "JOURNAL_RECORD_COLUMNS",
+    "METRIC_COLUMNS",
     "REFERENCE_SUCCESS_RATES",
     "REFUND_COLUMNS",
     "SCHEMA",
@@ -109,6 +115,7 @@ __all__ = [
     "LeaderLine",
     "LeaderPerformance",
     "LogFacts",
+    "MetricCounts",
     "Metrics",
     "OrderFacts",
     "OrderKey",
@@ -116,8 +123,11 @@ __all__ = [
     "Rejection",
     "SplitTotal",
     "Statement",
+    "TimeHistogram",
     "Total",
     "UnmatchedLine",
+    "combine",
+    "count",
     "display_width",
     "event_records",
     "explain",

@@ -45,6 +45,7 @@ from tuangou_core.group import (
     fold_events,
 )
 from tuangou_core.money import Currency, Money
+from tuangou_core.reporting._records import AT_ONCE
 
 OrderKey = tuple[str, str]
 """An order: ``(group, member)``; a member has at most one order in a group."""
@@ -94,6 +95,8 @@ class OrderFacts:
     paid: Money
     refunded: Money
     events: tuple[int, ...]  # indexes into the log
+    returned_at_once: Money | None = None  # stray payments sent straight back (in both above)
+    inviter: str | None = None  # whose share brought the join, when it named one
 
     @property
     def key(self) -> OrderKey:
@@ -105,14 +108,36 @@ class OrderFacts:
         """Cash paid minus cash owed back."""
         return self.paid - self.refunded
 
+    @property
+    def settled(self) -> Money:
+        """The order's own cash: what it was paid less the stray payments sent straight back
+        (a duplicate, a late or a mismatched payment), i.e. the order's part of GMV."""
+        stray = 0 if self.returned_at_once is None else self.returned_at_once.minor
+        return Money(self.paid.minor - stray, self.paid.currency)
+
+    @property
+    def order_refunds(self) -> Money:
+        """The order's refunds (a failed group, a cancel, after-sales…), stray returns left out."""
+        stray = 0 if self.returned_at_once is None else self.returned_at_once.minor
+        return Money(self.refunded.minor - stray, self.paid.currency)
+
 
 @attrs.frozen
 class LogFacts:
-    """A log folded once: its groups and orders in first-seen order, and its currency."""
+    """A log folded once: its groups and orders in first-seen order, and its currency.
+
+    *refunds* sums the orders' refunds by reason (stray returns left out); *unmatched* counts
+    the payments that named no order and *unmatched_cash* sums their cash (authorisations of
+    ``capture_at_close`` are not cash); each was sent straight back.
+    """
 
     currency: str
     groups: tuple[GroupFacts, ...]
     orders: tuple[OrderFacts, ...]
+    refunds: tuple[tuple[str, int], ...] = ()
+    unmatched: int = 0
+    unmatched_cash: int = 0
+    stray_returns: int = 0
 
     def group(self, group: str) -> GroupFacts | None:
         """The group named *group*, or None."""
@@ -137,9 +162,11 @@ class _Group:
 
 class _Order:
     __slots__ = (
+        "at_once",
         "completed_at",
         "events",
         "group",
+        "inviter",
         "joined_at",
         "lost",
         "member",
@@ -165,6 +192,8 @@ class _Order:
         self.completed_at: datetime | None = None
         self.paid = 0
         self.refunded = 0
+        self.at_once = 0
+        self.inviter: str | None = None
         self.events: list[int] = []
 
 
@@ -173,6 +202,10 @@ class _Fold:
         self.currency = currency
         self.groups: dict[str, _Group] = {}
         self.orders: dict[OrderKey, _Order] = {}
+        self.refunds: dict[str, int] = {}
+        self.unmatched = 0
+        self.unmatched_cash = 0
+        self.stray_returns = 0
 
     def group(self, group: str) -> _Group:
         found = self.groups.get(group)
@@ -204,6 +237,8 @@ def _joined(fold: _Fold, event: MemberJoined, index: int) -> None:
     order.role = event.role
     order.qty = event.qty
     order.joined_at = event.at
+    if order.inviter is None:
+        order.inviter = event.inviter
 
 
 def _received(fold: _Fold, event: PaymentReceived | PaymentCaptured, index: int) -> None:
@@ -217,10 +252,17 @@ def _paid(fold: _Fold, event: OrderPaid, index: int) -> None:
 
 
 def _refund(fold: _Fold, event: RefundDue, index: int) -> None:
+    amount = fold.cash(event.amount, index)
     if event.reason is RefundReason.UNMATCHED_PAYMENT:
-        return  # money that named no order is no order's
+        return  # money that named no order is no order's: counted by _unmatched
     order = fold.order(event.group, event.member, index)
-    order.refunded += fold.cash(event.amount, index)
+    order.refunded += amount
+    if event.reason in AT_ONCE:
+        order.at_once += amount
+        fold.stray_returns += 1
+    else:
+        reason = event.reason.value
+        fold.refunds[reason] = fold.refunds.get(reason, 0) + amount
     if event.reason is RefundReason.CANCELLED:
         order.withdrawn = True
     elif event.reason is RefundReason.LOTTERY_LOST:
@@ -246,6 +288,13 @@ def _formed(fold: _Fold, event: GroupFormed, _index: int) -> None:
 
 def _failed(fold: _Fold, event: GroupFailed, _index: int) -> None:
     fold.group(event.group).failed_at = event.due
+
+
+def _unmatched(fold: _Fold, event: PaymentUnmatched, index: int) -> None:
+    amount = fold.cash(event.amount, index)
+    fold.unmatched += 1
+    if not event.authorised:
+        fold.unmatched_cash += amount
 
 
 def _drawn(fold: _Fold, event: WinnersDrawn, index: int) -> None:
@@ -298,8 +347,9 @@ _FACTS: Final = Projection[Callable[[_Fold, Any, int], None]](
         OrderShipped: _shipped,
         OrderCompleted: _completed,
         OrderReopened: _reopened,
+        PaymentUnmatched: _unmatched,
     },
-    ignore=(PaymentUnmatched, LeaderChanged),
+    ignore=(LeaderChanged,),
 )
 
 
@@ -349,7 +399,17 @@ def log_facts(events: Iterable[Event], currency: str = "CNY") -> LogFacts:
             paid=Money(o.paid, code),
             refunded=Money(o.refunded, code),
             events=tuple(o.events),
+            returned_at_once=Money(o.at_once, code),
+            inviter=o.inviter,
         )
         for o in fold.orders.values()
     )
-    return LogFacts(code, groups, orders)
+    return LogFacts(
+        code,
+        groups,
+        orders,
+        tuple(sorted(fold.refunds.items())),
+        fold.unmatched,
+        fold.unmatched_cash,
+        fold.stray_returns,
+    )

@@ -1,4 +1,8 @@
-"""The operator metrics over an event log, each defined in the package docstring."""
+"""The operator metrics over an event log, each defined in docs/metrics.md with its formula.
+
+Every figure is read off a :class:`~tuangou_core.reporting.MetricCounts` (counts and sums that
+add across campaigns), so :func:`combine` reports many campaigns at once exactly.
+"""
 
 from __future__ import annotations
 
@@ -6,56 +10,277 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from fractions import Fraction
 from math import ceil
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from tuangou_core._text import pad
+from tuangou_core._records import Records
 from tuangou_core.errors import InvalidInput
 from tuangou_core.group import Event
 from tuangou_core.money import Money, Rate
+from tuangou_core.reporting._counts import InviteEntry, LeaderPerformance, MetricCounts, count
 from tuangou_core.reporting._facts import LogFacts, log_facts
-
-HEALTHY_SUCCESS_RATE: Final = (Rate("45%"), Rate("60%"))
-"""成团率: the industry's healthy range of group success rate (seed 004)."""
-
-FORMED_WITHIN_24H_TARGET: Final = Rate("70%")
-"""24小时成团占比: more than this share of formed groups should form within 24 h (seed 004)."""
-
-FORMATION_TARGET_WINDOW: Final = timedelta(hours=24)
-"""The window of the within-24 h share."""
-
-REFERENCE_SUCCESS_RATES: Final = {
-    "fixed_2": Rate("68%"),
-    "tiered_3_5": Rate("52%"),
-    "lottery": Rate("89%"),
-}
-"""Success rates seed 004 reports by group kind: 2-person fixed, 3–5 tiered, lottery."""
-
-
-def _facts(events: Iterable[Event] | LogFacts, currency: str) -> LogFacts:
-    return events if isinstance(events, LogFacts) else log_facts(events, currency)
+from tuangou_core.reporting._metrics_output import metric_records, metrics_data, metrics_text
+from tuangou_core.reporting._reference import (
+    FORMATION_TARGET_WINDOW,
+    FORMED_WITHIN_24H_TARGET,
+    HEALTHY_SUCCESS_RATE,
+)
 
 
 def _rate(numerator: int, denominator: int) -> Rate | None:
     return None if denominator == 0 else Rate(Fraction(numerator, denominator))
 
 
-# -- metrics -----------------------------------------------------------------------------------
+def _counts(events: Iterable[Event] | LogFacts | MetricCounts, currency: str) -> MetricCounts:
+    if isinstance(events, MetricCounts):
+        return events
+    return count(events if isinstance(events, LogFacts) else log_facts(events, currency))
 
 
-def success_rate(events: Iterable[Event] | LogFacts, currency: str = "CNY") -> Rate | None:
-    """Formed / (formed + failed); groups still open are left out; None when none closed."""
-    facts = _facts(events, currency)
-    formed = sum(1 for g in facts.groups if g.outcome == "formed")
-    failed = sum(1 for g in facts.groups if g.outcome == "failed")
-    return _rate(formed, formed + failed)
+Source = Iterable[Event] | LogFacts | MetricCounts
+"""What a figure is read from: a log, a log folded by ``log_facts``, or counts."""
+
+
+@attrs.frozen
+class FunnelStep:
+    """One stage of a funnel: how many *unit* (groups or orders) reached it, and the share of
+    the stage before it that did (None for the first stage, or after an empty one)."""
+
+    unit: str
+    stage: str
+    count: int
+    conversion: Rate | None
+
+
+def _steps(unit: str, counts: Sequence[tuple[str, int]]) -> tuple[FunnelStep, ...]:
+    steps = []
+    before: int | None = None
+    for stage, n in counts:
+        steps.append(FunnelStep(unit, stage, n, None if before is None else _rate(n, before)))
+        before = n
+    return tuple(steps)
+
+
+@attrs.frozen
+class Metrics:
+    """Every figure of one log, or of many added together (:func:`combine`); build it with
+    :func:`report`. Each figure is a property read off :attr:`counts` (docs/metrics.md)."""
+
+    counts: MetricCounts
+    top: int = 10
+
+    @property
+    def currency(self) -> str:
+        """The currency of every amount."""
+        return self.counts.currency
+
+    @property
+    def closed(self) -> int:
+        """Groups whose outcome is known: formed (really or virtually) or failed."""
+        c = self.counts
+        return c.groups_formed + c.groups_formed_virtual + c.groups_failed
+
+    @property
+    def success_rate(self) -> Rate | None:
+        """成团率 of real groups: formed by real members / closed groups."""
+        return _rate(self.counts.groups_formed, self.closed)
+
+    @property
+    def virtual_rate(self) -> Rate | None:
+        """Virtual completions (模拟成团) / closed groups, reported apart from success."""
+        return _rate(self.counts.groups_formed_virtual, self.closed)
+
+    @property
+    def success_rate_healthy(self) -> bool | None:
+        """Whether the success rate lies in :data:`HEALTHY_SUCCESS_RATE`; None if undefined."""
+        if self.success_rate is None:
+            return None
+        low, high = HEALTHY_SUCCESS_RATE
+        return low <= self.success_rate <= high
+
+    @property
+    def time_to_form_median(self) -> timedelta | None:
+        """The nearest-rank median time to form of real formations, to the minute."""
+        return self.counts.formation.percentile(Fraction(1, 2))
+
+    @property
+    def time_to_form_p90(self) -> timedelta | None:
+        """The nearest-rank 90th percentile time to form of real formations."""
+        return self.counts.formation.percentile(Fraction(9, 10))
+
+    @property
+    def formed_within_24h(self) -> Rate | None:
+        """Real formations within 24 h / real formations with a known time."""
+        histogram = self.counts.formation
+        return _rate(histogram.within(FORMATION_TARGET_WINDOW), histogram.total)
+
+    @property
+    def formed_within_24h_on_target(self) -> bool | None:
+        """Whether more than :data:`FORMED_WITHIN_24H_TARGET` formed within 24 h."""
+        if self.formed_within_24h is None:
+            return None
+        return self.formed_within_24h > FORMED_WITHIN_24H_TARGET
+
+    @property
+    def fission(self) -> Rate | None:
+        """裂变系数: joins an invite brought / shares (openings and re-sharing inviters)."""
+        return _rate(self.counts.invited_joins, self.counts.shares)
+
+    @property
+    def invited_share(self) -> Rate | None:
+        """Joins that named an inviter / all joins: how much of the log the fission covers."""
+        return _rate(self.counts.invited_joins, self.counts.joins)
+
+    @property
+    def invite_conversion(self) -> Rate | None:
+        """Invited joins that paid / invited joins."""
+        return _rate(self.counts.invited_paid, self.counts.invited_joins)
+
+    @property
+    def group_funnel(self) -> tuple[FunnelStep, ...]:
+        """Groups: opened → formed (by real members; virtual completions apart)."""
+        c = self.counts
+        return _steps("groups", (("opened", c.groups_opened), ("formed", c.groups_formed)))
+
+    @property
+    def order_funnel(self) -> tuple[FunnelStep, ...]:
+        """Orders: joined → paid → formed → shipped."""
+        c = self.counts
+        return _steps(
+            "orders",
+            (
+                ("joined", c.orders_joined),
+                ("paid", c.orders_paid),
+                ("formed", c.orders_formed),
+                ("shipped", c.orders_shipped),
+            ),
+        )
+
+    @property
+    def gmv(self) -> Money:
+        """GMV of orders: the cash orders kept paid, stray payments left out."""
+        return Money(self.counts.gmv_minor, self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        """The orders' refunds (failed groups, cancels, lottery losses, tier differences,
+        after-sales, overdue draws); stray payments sent back are not refunds."""
+        return Money(self.counts.refunded_minor, self.currency)
+
+    @property
+    def net(self) -> Money:
+        """GMV − refunded: the cash the orders keep (the statement's net)."""
+        return Money(self.counts.gmv_minor - self.counts.refunded_minor, self.currency)
+
+    @property
+    def refund_rate(self) -> Rate | None:
+        """Refunded / GMV."""
+        return _rate(self.counts.refunded_minor, self.counts.gmv_minor)
+
+    @property
+    def refunds_by_reason(self) -> tuple[tuple[str, Money], ...]:
+        """The orders' refunds by reason, sorted by reason."""
+        return tuple((reason, Money(minor, self.currency)) for reason, minor in self.counts.refunds)
+
+    @property
+    def stray(self) -> Money:
+        """Cash of stray payments (duplicate, late, mismatched, naming no order), every one of
+        them sent straight back: reported apart, never in GMV or the refund rate."""
+        return Money(self.counts.stray_minor, self.currency)
+
+    @property
+    def leaders(self) -> tuple[LeaderPerformance, ...]:
+        """Per opener, sorted by id."""
+        return self.counts.leaders
+
+    @property
+    def invites(self) -> tuple[InviteEntry, ...]:
+        """The :attr:`top` inviters by joins brought, most first, ties by id."""
+        ranked = sorted(self.counts.inviters, key=lambda e: (-e.joins, e.inviter))
+        return tuple(ranked[: self.top])
+
+    def __add__(self, other: Metrics) -> Metrics:
+        if not isinstance(other, Metrics):
+            raise InvalidInput("invalid_reports", "only Metrics add to Metrics", field="other")
+        return Metrics(self.counts + other.counts, self.top)
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-safe values (docs/metrics.md): rates as exact strings, times in seconds."""
+        return metrics_data(self)
+
+    def text(self) -> str:
+        """A readable summary for a person, with the seeds' healthy ranges beside."""
+        return metrics_text(self)
+
+    def to_records(self) -> Records:
+        """One record per figure (``METRIC_COLUMNS``), for a DataFrame or a CSV."""
+        return metric_records(self)
+
+    def to_frame(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (the ``[pandas]`` extra).
+
+        Raises:
+            InvalidInput: ``missing_extra`` when pandas is not installed.
+        """
+        return self.to_records().to_frame()
+
+
+def _top(top: object) -> int:
+    if type(top) is not int or top < 1:
+        raise InvalidInput(
+            "invalid_top", f"top must be a whole number of at least 1, got {top!r}", value=top
+        )
+    return top
+
+
+def report(events: Iterable[Event] | LogFacts, *, currency: str = "CNY", top: int = 10) -> Metrics:
+    """Every metric of *events* at once (the log is folded once).
+
+    Args:
+        events: the log, in time order (or a ``LogFacts`` of it).
+        currency: the currency of every amount in the log.
+        top: how many inviters the invite leaderboard lists.
+
+    Raises:
+        InvalidInput: ``unknown_event``, ``currency_mismatch``, ``unknown_currency``,
+            ``invalid_top``.
+    """
+    return Metrics(_counts(events, currency), _top(top))
+
+
+def combine(reports: Iterable[Metrics], *, top: int | None = None) -> Metrics:
+    """The metrics of many logs together (a day of campaigns): their counts added.
+
+    Args:
+        reports: at least one :class:`Metrics`, all in one currency.
+        top: the leaderboard length; the first report's by default.
+
+    Raises:
+        InvalidInput: ``invalid_reports`` for an empty list, a non-Metrics or mixed
+            currencies; ``invalid_top``.
+    """
+    found = list(reports)
+    if not found or not all(isinstance(m, Metrics) for m in found):
+        raise InvalidInput("invalid_reports", "combine needs one or more Metrics", field="reports")
+    total = found[0].counts
+    for other in found[1:]:
+        total = total + other.counts
+    return Metrics(total, _top(found[0].top if top is None else top))
+
+
+# -- each figure on its own ----------------------------------------------------------------
+
+
+def success_rate(events: Source, currency: str = "CNY") -> Rate | None:
+    """Groups formed by real members / closed groups; None when none closed."""
+    return Metrics(_counts(events, currency)).success_rate
 
 
 def nearest_rank(values: Sequence[timedelta], percentile: Fraction | int) -> timedelta | None:
     """The *percentile* (a fraction in (0, 1]) of *values* by nearest rank; None when empty.
 
-    The value at 1-based rank ⌈p·n⌉ of the sorted values.
+    The value at 1-based rank ⌈p·n⌉ of the sorted values (exact: no histogram).
 
     Raises:
         InvalidInput: ``invalid_percentile`` outside (0, 1] or for a float.
@@ -70,338 +295,63 @@ def nearest_rank(values: Sequence[timedelta], percentile: Fraction | int) -> tim
     if not values:
         return None
     ordered = sorted(values)
-    rank = ceil(Fraction(percentile) * len(ordered))
-    return ordered[rank - 1]
+    return ordered[ceil(Fraction(percentile) * len(ordered)) - 1]
 
 
 def time_to_form(
-    events: Iterable[Event] | LogFacts, currency: str = "CNY"
+    events: Source, currency: str = "CNY"
 ) -> tuple[timedelta | None, timedelta | None]:
-    """(median, p90) of the time from opening to forming, nearest-rank; None when none."""
-    spans = _spans(_facts(events, currency))
-    return nearest_rank(spans, Fraction(1, 2)), nearest_rank(spans, Fraction(9, 10))
-
-
-def _spans(facts: LogFacts) -> list[timedelta]:
-    return [span for g in facts.groups if (span := g.time_to_form) is not None]
+    """(median, p90) time to form of real formations, nearest rank on the minute histogram."""
+    metrics = Metrics(_counts(events, currency))
+    return metrics.time_to_form_median, metrics.time_to_form_p90
 
 
 def formed_within(
-    events: Iterable[Event] | LogFacts,
-    window: timedelta = FORMATION_TARGET_WINDOW,
-    currency: str = "CNY",
+    events: Source, window: timedelta = FORMATION_TARGET_WINDOW, currency: str = "CNY"
 ) -> Rate | None:
-    """The share of formed groups (with a known opening) that formed within *window*."""
-    spans = _spans(_facts(events, currency))
-    return _rate(sum(1 for s in spans if s <= window), len(spans))
+    """The share of real formations (with a known opening) that formed within *window*."""
+    histogram = _counts(events, currency).formation
+    return _rate(histogram.within(window), histogram.total)
 
 
-def fission_coefficient(events: Iterable[Event] | LogFacts, currency: str = "CNY") -> Rate | None:
-    """Joiners per group opened (拼团裂变系数); None when no group was opened."""
-    facts = _facts(events, currency)
-    opened = sum(1 for g in facts.groups if g.opened_at is not None)
-    joiners = sum(1 for o in facts.orders if o.joined_at is not None and o.role != "opener")
-    return _rate(joiners, opened)
+def fission_coefficient(events: Source, currency: str = "CNY") -> Rate | None:
+    """Joins an invite brought per share (拼团裂变系数); None when nothing was shared."""
+    return Metrics(_counts(events, currency)).fission
 
 
-@attrs.frozen
-class FunnelStep:
-    """One stage of the funnel: its *orders* and the share of the stage before it."""
-
-    stage: str
-    orders: int
-    conversion: Rate | None  # None for the first stage or an empty stage before
+def funnel(events: Source, currency: str = "CNY") -> tuple[FunnelStep, ...]:
+    """The two funnels, each in one unit: groups opened → formed, then orders joined → paid
+    → formed → shipped."""
+    metrics = Metrics(_counts(events, currency))
+    return metrics.group_funnel + metrics.order_funnel
 
 
-def funnel(events: Iterable[Event] | LogFacts, currency: str = "CNY") -> tuple[FunnelStep, ...]:
-    """Orders at each stage: opened → joined → paid → formed → shipped."""
-    facts = _facts(events, currency)
-    outcome = {g.group: g.outcome for g in facts.groups}
-    joined = [o for o in facts.orders if o.joined_at is not None]
-    paid = [o for o in facts.orders if o.paid_at is not None]
-    formed = [
-        o
-        for o in paid
-        if outcome.get(o.group) == "formed" and not o.withdrawn and not o.lottery_lost
-    ]
-    counts = (
-        ("opened", sum(1 for g in facts.groups if g.opened_at is not None)),
-        ("joined", len(joined)),
-        ("paid", len(paid)),
-        ("formed", len(formed)),
-        ("shipped", sum(1 for o in facts.orders if o.shipped_at is not None)),
-    )
-    steps = []
-    before: int | None = None
-    for stage, count in counts:
-        steps.append(FunnelStep(stage, count, None if before is None else _rate(count, before)))
-        before = count
-    return tuple(steps)
+def money_totals(events: Source, currency: str = "CNY") -> tuple[Money, Money, Money]:
+    """(GMV of orders, their refunds, net); stray payments are in neither."""
+    metrics = Metrics(_counts(events, currency))
+    return metrics.gmv, metrics.refunded, metrics.net
 
 
-def money_totals(
-    events: Iterable[Event] | LogFacts, currency: str = "CNY"
-) -> tuple[Money, Money, Money]:
-    """(GMV, refunded, net): cash paid, cash owed back, and their difference."""
-    facts = _facts(events, currency)
-    paid = sum(o.paid.minor for o in facts.orders)
-    refunded = sum(o.refunded.minor for o in facts.orders)
-    code = facts.currency
-    return Money(paid, code), Money(refunded, code), Money(paid - refunded, code)
+def refund_rate(events: Source, currency: str = "CNY") -> Rate | None:
+    """The orders' refunds / GMV; None when no order was paid."""
+    return Metrics(_counts(events, currency)).refund_rate
 
 
-def refund_rate(events: Iterable[Event] | LogFacts, currency: str = "CNY") -> Rate | None:
-    """Refunded cash / paid cash; None when nothing was paid."""
-    gmv, refunded, _net = money_totals(events, currency)
-    return _rate(refunded.minor, gmv.minor)
-
-
-@attrs.frozen
-class LeaderPerformance:
-    """An opener's (团长's) groups: opened, formed, paid members, and their net cash."""
-
-    leader: str
-    groups_opened: int
-    groups_formed: int
-    members: int
-    net: Money
-
-
-def leader_performance(
-    events: Iterable[Event] | LogFacts, currency: str = "CNY"
-) -> tuple[LeaderPerformance, ...]:
-    """One row per opener, sorted by leader id.
-
-    ``members`` counts the paid orders of the leader's groups, the leader's own included;
-    ``net`` is their cash paid minus refunded.
-    """
-    facts = _facts(events, currency)
-    leader_of = {g.group: g.opener for g in facts.groups if g.opener is not None}
-    rows: dict[str, list[int]] = {}
-    for g in facts.groups:
-        if g.opener is not None:
-            row = rows.setdefault(g.opener, [0, 0, 0, 0])
-            row[0] += 1
-            row[1] += g.outcome == "formed"
-    for o in facts.orders:
-        leader = leader_of.get(o.group)
-        if leader is not None:
-            rows[leader][2] += o.paid_at is not None
-            rows[leader][3] += o.net.minor
-    return tuple(
-        LeaderPerformance(leader, r[0], r[1], r[2], Money(r[3], facts.currency))
-        for leader, r in sorted(rows.items())
-    )
-
-
-@attrs.frozen
-class InviteEntry:
-    """A place on the invite leaderboard: the opener and the joiners their groups brought."""
-
-    opener: str
-    joiners: int
+def leader_performance(events: Source, currency: str = "CNY") -> tuple[LeaderPerformance, ...]:
+    """One row per opener, sorted by leader id: groups opened and formed, paid orders in their
+    groups (their own included), and those orders' net cash."""
+    return _counts(events, currency).leaders
 
 
 def invite_leaderboard(
-    events: Iterable[Event] | LogFacts, top: int = 10, currency: str = "CNY"
+    events: Source, top: int = 10, currency: str = "CNY"
 ) -> tuple[InviteEntry, ...]:
-    """The *top* openers by joiners brought, most first, ties by opener id.
-
-    Every opener is ranked, those who brought nobody too; each join counts once.
+    """The *top* inviters by joins that named them, most first, ties by id.
 
     Raises:
         InvalidInput: ``invalid_top`` unless *top* is a whole number of at least 1.
     """
-    if type(top) is not int or top < 1:
-        raise InvalidInput(
-            "invalid_top", f"top must be a whole number of at least 1, got {top!r}", value=top
-        )
-    facts = _facts(events, currency)
-    leader_of = {g.group: g.opener for g in facts.groups if g.opener is not None}
-    counts = dict.fromkeys(sorted(set(leader_of.values())), 0)
-    for o in facts.orders:
-        leader = leader_of.get(o.group)
-        if leader is not None and o.joined_at is not None and o.role != "opener":
-            counts[leader] += 1
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return tuple(InviteEntry(opener, n) for opener, n in ranked[:top])
-
-
-# -- the report --------------------------------------------------------------------------------
-
-
-def _duration_text(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    seconds = int(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    hours, rest = divmod(abs(seconds), 3600)
-    return f"{sign}{hours}h{rest // 60:02d}m{rest % 60:02d}s"
-
-
-def _rate_text(value: Rate | None) -> str:
-    return "—" if value is None else f"{value.as_decimal(4) * 100:.2f}%"
-
-
-def _rate_data(value: Rate | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _seconds(value: timedelta | None) -> int | None:
-    return None if value is None else int(value.total_seconds())
-
-
-@attrs.frozen
-class Metrics:
-    """Every metric of one log; build it with :func:`report`."""
-
-    currency: str
-    groups_opened: int
-    groups_formed: int
-    groups_failed: int
-    groups_open: int
-    success_rate: Rate | None
-    time_to_form_median: timedelta | None
-    time_to_form_p90: timedelta | None
-    formed_within_24h: Rate | None
-    fission: Rate | None
-    funnel: tuple[FunnelStep, ...]
-    gmv: Money
-    refunded: Money
-    net: Money
-    refund_rate: Rate | None
-    leaders: tuple[LeaderPerformance, ...]
-    invites: tuple[InviteEntry, ...]
-
-    @property
-    def success_rate_healthy(self) -> bool | None:
-        """Whether the success rate lies in :data:`HEALTHY_SUCCESS_RATE`; None if undefined."""
-        if self.success_rate is None:
-            return None
-        low, high = HEALTHY_SUCCESS_RATE
-        return low <= self.success_rate <= high
-
-    @property
-    def formed_within_24h_on_target(self) -> bool | None:
-        """Whether more than :data:`FORMED_WITHIN_24H_TARGET` formed within 24 h."""
-        if self.formed_within_24h is None:
-            return None
-        return self.formed_within_24h > FORMED_WITHIN_24H_TARGET
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-safe values: rates as exact strings (``"1/3"``, ``"0.5"``), times in seconds,
-        amounts as decimal strings; undefined values are ``null``."""
-        return {
-            "currency": self.currency,
-            "groups": {
-                "opened": self.groups_opened,
-                "formed": self.groups_formed,
-                "failed": self.groups_failed,
-                "open": self.groups_open,
-            },
-            "success_rate": _rate_data(self.success_rate),
-            "success_rate_healthy": self.success_rate_healthy,
-            "time_to_form_seconds": {
-                "median": _seconds(self.time_to_form_median),
-                "p90": _seconds(self.time_to_form_p90),
-            },
-            "formed_within_24h": _rate_data(self.formed_within_24h),
-            "formed_within_24h_on_target": self.formed_within_24h_on_target,
-            "fission": _rate_data(self.fission),
-            "funnel": [
-                {"stage": s.stage, "orders": s.orders, "conversion": _rate_data(s.conversion)}
-                for s in self.funnel
-            ],
-            "gmv": str(self.gmv),
-            "refunded": str(self.refunded),
-            "net": str(self.net),
-            "refund_rate": _rate_data(self.refund_rate),
-            "leaders": [
-                {
-                    "leader": row.leader,
-                    "groups_opened": row.groups_opened,
-                    "groups_formed": row.groups_formed,
-                    "members": row.members,
-                    "net": str(row.net),
-                }
-                for row in self.leaders
-            ],
-            "invites": [{"opener": e.opener, "joiners": e.joiners} for e in self.invites],
-        }
-
-    def text(self) -> str:
-        """A readable summary for a person, with the seeds' healthy ranges beside."""
-        low, high = HEALTHY_SUCCESS_RATE
-        lines = [
-            f"groups        opened {self.groups_opened}, formed {self.groups_formed}, "
-            f"failed {self.groups_failed}, open {self.groups_open}",
-            f"success rate  {_rate_text(self.success_rate)}"
-            f"   (healthy {low.percent()}–{high.percent()}, open groups excluded)",
-            f"time to form  median {_duration_text(self.time_to_form_median)}, "
-            f"p90 {_duration_text(self.time_to_form_p90)}   (nearest rank)",
-            f"within 24 h   {_rate_text(self.formed_within_24h)}"
-            f"   (target above {FORMED_WITHIN_24H_TARGET.percent()})",
-            f"fission       {'—' if self.fission is None else self.fission.as_decimal(4)}"
-            " joiners per group opened",
-            "funnel        "
-            + " → ".join(
-                f"{s.stage} {s.orders}"
-                + ("" if s.conversion is None else f" ({_rate_text(s.conversion)})")
-                for s in self.funnel
-            ),
-            f"GMV           {self.gmv}",
-            f"refunded      {self.refunded}   (refund rate {_rate_text(self.refund_rate)})",
-            f"net           {self.net}",
-        ]
-        if self.leaders:
-            lines.append("leaders       leader  opened  formed  members  net")
-            lines.extend(
-                f"              {pad(r.leader, 7)} {r.groups_opened:>6}  {r.groups_formed:>6}  "
-                f"{r.members:>7}  {r.net}"
-                for r in self.leaders
-            )
-        if self.invites:
-            lines.append(
-                "invites       " + ", ".join(f"{e.opener} {e.joiners}" for e in self.invites)
-            )
-        return "\n".join(lines)
-
-
-def report(events: Iterable[Event], *, currency: str = "CNY", top: int = 10) -> Metrics:
-    """Every metric of *events* at once (the log is folded once).
-
-    Args:
-        events: the log, in time order.
-        currency: the currency of every amount in the log.
-        top: how many openers the invite leaderboard lists.
-
-    Raises:
-        InvalidInput: ``unknown_event``, ``currency_mismatch``, ``unknown_currency``,
-            ``invalid_top``.
-    """
-    facts = log_facts(events, currency)
-    median, p90 = time_to_form(facts)
-    gmv, refunded, net = money_totals(facts)
-    outcomes = [g.outcome for g in facts.groups]
-    return Metrics(
-        currency=facts.currency,
-        groups_opened=sum(1 for g in facts.groups if g.opened_at is not None),
-        groups_formed=outcomes.count("formed"),
-        groups_failed=outcomes.count("failed"),
-        groups_open=outcomes.count("open"),
-        success_rate=success_rate(facts),
-        time_to_form_median=median,
-        time_to_form_p90=p90,
-        formed_within_24h=formed_within(facts),
-        fission=fission_coefficient(facts),
-        funnel=funnel(facts),
-        gmv=gmv,
-        refunded=refunded,
-        net=net,
-        refund_rate=_rate(refunded.minor, gmv.minor),
-        leaders=leader_performance(facts),
-        invites=invite_leaderboard(facts, top),
-    )
+    return Metrics(_counts(events, currency), _top(top)).invites
 
 
 def metrics_output(
