@@ -1,4 +1,5 @@
-"""The ``tuangou`` command: a broken scenario file exits 2 with one clear line and no statement.
+"""The ``tuangou`` command: a broken scenario file exits 2 with one clear line and no statement
+(tests/test_cli_conventions.py has the other exit codes, standard input, -o and progress).
 
 Each broken file below differs from a valid scenario in exactly one way, so the test shows
 which mistake produces which code, and that no partial statement reaches stdout.
@@ -169,12 +170,12 @@ def test_the_error_line_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "events[1].amount" in capsys.readouterr().err
 
 
-def test_a_usage_mistake_also_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    """No subcommand: the same one-line shape, from the argument parser."""
+def test_a_usage_mistake_exits_3_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """No subcommand: the same one-line shape, from the argument parser, and status 3."""
     with pytest.raises(SystemExit) as raised:
         main([])
     captured = capsys.readouterr()
-    assert raised.value.code == 2
+    assert raised.value.code == 3
     assert captured.out == ""
     assert len(captured.err.splitlines()) == 1
     assert captured.err.startswith("error: usage: ")
@@ -183,13 +184,13 @@ def test_a_usage_mistake_also_exits_2_with_one_line(capsys: pytest.CaptureFixtur
 def test_a_bug_still_prints_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Even an unexpected failure inside the library exits 2 with one line and no traceback."""
+    """An unexpected failure inside the library exits 70 with one line and no traceback."""
 
     def broken(path: str) -> object:
         raise KeyError("boom")
 
     monkeypatch.setattr(cli, "load", broken)
-    assert cli.main(["settle", "any.toml"]) == 2
+    assert cli.main(["settle", "any.toml"]) == 70
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1

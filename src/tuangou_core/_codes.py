@@ -355,19 +355,10 @@ class ErrorCode(enum.StrEnum):
     MISSING_EXTRA = (
         "missing_extra",
         "InvalidInput",
-        "a function that needs an optional extra which is not installed (`to_frame` without "
-        "pandas: `pip install 'tuangou_core[pandas]'`)",
+        "an optional extra is not installed (`to_frame` needs `tuangou_core[pandas]`)",
     )
-    INVALID_HISTOGRAM = (
-        "invalid_histogram",
-        "InvalidInput",
-        "a time-to-form histogram with a negative or non-whole bucket or count",
-    )
-    INVALID_REPORTS = (
-        "invalid_reports",
-        "InvalidInput",
-        "metrics to combine that are not `Metrics` of one currency",
-    )
+    INVALID_HISTOGRAM = ("invalid_histogram", "InvalidInput", "a histogram bucket not whole, ≥ 0")
+    INVALID_REPORTS = ("invalid_reports", "InvalidInput", "no Metrics, or two currencies, to add")
     INVALID_ATTRIBUTES = (
         "invalid_attributes",
         "InvalidInput",
@@ -492,6 +483,14 @@ class ErrorCode(enum.StrEnum):
         "store_schema_mismatch",
         "StoreError",
         "the database's tables were made by another version of the store's layout",
+    )
+
+    # -- TuangouError: the environment failed the command line ----------------------------------
+
+    OUTPUT_FAILED = (
+        "output_failed",
+        "TuangouError",
+        "the command line could not write its output (a full disk, a closed standard output)",
     )
 
     # -- InternalError: a bug in the library, never a caller's mistake ----------------------------

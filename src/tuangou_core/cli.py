@@ -1,91 +1,192 @@
 """The ``tuangou`` command: settle, explain, journal, metrics and lint for scenario files.
 
-Every failure prints one line, ``error: <code>: <message>``, on stderr and exits with status 2;
-no traceback reaches the user. ``lint`` exits 1 when it finds an error-severity finding.
+Every failure prints one line, ``error: <code>: <message>``, on stderr, and no traceback
+reaches the user. The exit status says what happened (``EXIT_*``, also in ``--help``): 0 done,
+1 lint findings, 2 invalid input, 3 usage, 70 internal error (a bug). ``FILE`` may be ``-``
+for standard input; ``-o FILE`` writes the output there instead of standard output.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import gc
+import io
 import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final, NoReturn
 
 from tuangou_core._version import VERSION
-from tuangou_core.errors import TuangouError
-from tuangou_core.group import run
-from tuangou_core.interchange import load, to_data
+from tuangou_core.errors import InternalError, TuangouError
+from tuangou_core.group import Command, run
+from tuangou_core.interchange import Scenario, load, to_data
 from tuangou_core.operations import lint_context, lint_output
 from tuangou_core.reporting import (
     explain,
     journal_csv,
     journal_text,
-    metrics_output,
+    report,
     statement_of,
 )
 from tuangou_core.settlement import journal
 
-__all__ = ["main"]
+__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK: Final = 0
+"""Done: the output was written."""
+EXIT_FINDINGS: Final = 1
+"""``lint`` found an error-severity finding (the findings were written)."""
+EXIT_INVALID: Final = 2
+"""Invalid input: a file that is not a valid scenario, or an output that cannot be written."""
+EXIT_USAGE: Final = 3
+"""Usage: an unknown command or option, a missing argument."""
+EXIT_INTERNAL: Final = 70
+"""Internal error: a bug in tuangou_core (EX_SOFTWARE); please report it with the file."""
+
+EXIT_CODES: Final = f"""exit status:
+  {EXIT_OK}   done
+  {EXIT_FINDINGS}   lint found an error-severity finding
+  {EXIT_INVALID}   invalid input: not a valid scenario file, or -o FILE cannot be written
+  {EXIT_USAGE}   usage: unknown command or option, missing argument
+  {EXIT_INTERNAL}  internal error: a bug in tuangou_core (please report it with the file)
+
+FILE may be - to read the scenario from standard input (JSON when it starts with '{{').
+Every failure is one line on standard error: error: <code>: <message>."""
+
+PROGRESS_MIN: Final = 10_000
+"""A settle of at least this many scenario events shows a progress bar (on a terminal)."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, like every other failure of the command.
         sys.stderr.write(f"error: usage: {message} (see 'tuangou --help')\n")
-        raise SystemExit(2)
+        raise SystemExit(EXIT_USAGE)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tuangou", description="Replay group-buying scenarios into statements.")
-    parser.add_argument("--version", action="version", version=f"tuangou {VERSION}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    settle = commands.add_parser("settle", help="print the statement of a scenario file")
-    settle.add_argument("file")
-    settle.add_argument("--json", action="store_true", help="print the statement as JSON")
-    trail = commands.add_parser("explain", help="print each event, what it caused, the money")
-    trail.add_argument("file")
-    metrics = commands.add_parser("metrics", help="print success rate, funnel, GMV and more")
-    metrics.add_argument("file")
-    metrics.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    ledger = commands.add_parser(
-        "journal", help="print every journal entry: account, debit, credit and the rule"
+    parser = _Parser(
+        prog="tuangou",
+        description="Replay group-buying scenarios into statements.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ledger.add_argument("file")
+    parser.add_argument("--version", action="version", version=f"tuangou {VERSION}")
+    common = _Parser(add_help=False)
+    common.add_argument("file", help="a .toml or .json scenario file, or - for standard input")
+    common.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar on standard error"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            parents=[common],
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    settle = command("settle", "print the statement of a scenario file")
+    shape = settle.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the statement as JSON")
+    shape.add_argument("--records", action="store_true", help="print one CSV row per order")
+    command("explain", "print each event, what it caused, the money")
+    metrics = command("metrics", "print success rate, funnel, GMV and more")
+    shape = metrics.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    shape.add_argument("--records", action="store_true", help="print one CSV row per figure")
+    ledger = command("journal", "print every journal entry: account, debit, credit and the rule")
     form = ledger.add_mutually_exclusive_group()
     form.add_argument("--csv", action="store_true", help="print the journal as CSV")
     form.add_argument("--json", action="store_true", help="print the journal entries as JSON")
-    lint = commands.add_parser("lint", help="check the campaign against the platform's rules")
-    lint.add_argument("file")
+    lint = command("lint", "check the campaign against the platform's rules")
     lint.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 
 
-def _settle(path: str, as_json: bool) -> str:
-    scenario = load(path)
-    steps, fold = run(scenario.campaign, scenario.commands)
+class _Progress:
+    """A progress bar on standard error while a long scenario replays; silent otherwise."""
+
+    def __init__(self, total: int, shown: bool) -> None:
+        self.total = total
+        self.shown = shown and total >= PROGRESS_MIN
+        self.every = max(1, total // 100)
+
+    def count(self, commands: Sequence[Command]) -> Iterator[Command]:
+        for index, command in enumerate(commands):
+            if self.shown and index % self.every == 0:
+                self._draw(index)
+            yield command
+        if self.shown:
+            self._draw(self.total)
+            sys.stderr.write("\r\x1b[K")  # leave the terminal as it was
+            sys.stderr.flush()
+
+    def _draw(self, done: int) -> None:
+        filled = 30 * done // self.total
+        percent = 100 * done // self.total
+        bar = "#" * filled + "." * (30 - filled)
+        sys.stderr.write(f"\rtuangou: replaying [{bar}] {percent:3d}% {done}/{self.total} events")
+        sys.stderr.flush()
+
+
+def _terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _replay(args: argparse.Namespace) -> tuple[Scenario, Any, Any]:
+    scenario = load(args.file)
+    progress = _Progress(len(scenario.commands), not args.quiet and _terminal())
+    steps, fold = run(scenario.campaign, progress.count(scenario.commands))
+    return scenario, steps, fold
+
+
+def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(columns))
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+def _settle(args: argparse.Namespace) -> str:
+    _scenario, steps, fold = _replay(args)
     statement = statement_of(steps, fold.state)
-    return _render(statement.text(), statement.to_data(), as_json)
+    if args.records:
+        records = statement.to_records()
+        return _csv(records.columns, records)
+    return _render(statement.text(), statement.to_data(), args.json)
 
 
-def _explain(path: str) -> str:
-    scenario = load(path)
-    steps, _fold = run(scenario.campaign, scenario.commands)
+def _explain(args: argparse.Namespace) -> str:
+    _scenario, steps, _fold = _replay(args)
     return explain(steps)
 
 
-def _metrics(path: str, as_json: bool) -> str:
-    scenario = load(path)
-    steps, _fold = run(scenario.campaign, scenario.commands)
+def _metrics(args: argparse.Namespace) -> str:
+    scenario, steps, _fold = _replay(args)
     events = [event for step in steps for event in step.events]
-    text, data = metrics_output(events, currency=scenario.campaign.currency)
-    return _render(text, data, as_json)
+    metrics = report(events, currency=scenario.campaign.currency)
+    if args.records:
+        records = metrics.to_records()
+        return _csv(records.columns, records)
+    return _render(metrics.text(), metrics.to_data(), args.json)
 
 
-def _journal(path: str, as_csv: bool, as_json: bool) -> str:
-    scenario = load(path)
-    steps, _fold = run(scenario.campaign, scenario.commands)
+def _journal(args: argparse.Namespace) -> str:
+    scenario, steps, _fold = _replay(args)
+    as_csv, as_json = args.csv, args.json
     entries = journal([event for step in steps for event in step.events], scenario.campaign)
     if as_csv:
         return journal_csv(entries)
@@ -96,11 +197,11 @@ def _journal(path: str, as_csv: bool, as_json: bool) -> str:
     return journal_text(entries, scenario.campaign.currency)
 
 
-def _lint(path: str, as_json: bool) -> tuple[str, bool]:
-    scenario = load(path)
+def _lint(args: argparse.Namespace) -> tuple[str, bool]:
+    scenario = load(args.file)
     context = lint_context(scenario.lint, scenario.campaign.currency)
     text, data = lint_output(scenario.campaign, context)
-    return _render(text, data, as_json), bool(data["clean"])
+    return _render(text, data, args.json), bool(data["clean"])
 
 
 def _render(text: str, data: dict[str, Any], as_json: bool) -> str:
@@ -109,11 +210,36 @@ def _render(text: str, data: dict[str, Any], as_json: bool) -> str:
     return text.rstrip("\n") + "\n"
 
 
+def _write(output: str, path: str | None) -> None:
+    """*output* on standard output, or into *path* whole: written beside it and renamed, so
+    a failed run never leaves a half-written file or clobbers the one there.
+
+    Raises:
+        TuangouError: ``output_failed`` when it cannot be written.
+    """
+    if path is None:
+        sys.stdout.write(output)
+        return
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.tuangou-{os.getpid()}.tmp")
+    try:
+        temporary.write_text(output, encoding="utf-8", newline="")
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise TuangouError(
+            "output_failed", f"-o {path} cannot be written ({error.strerror or error})"
+        ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
-    0 on success; 1 when ``lint`` finds an error-severity finding; 2 for any error, printed as
-    one line ``error: <code>: <message>`` (a bug in the library too: ``internal_error``).
+    :data:`EXIT_OK` (0) on success; :data:`EXIT_FINDINGS` (1) when ``lint`` finds an
+    error-severity finding; :data:`EXIT_INVALID` (2) for an invalid file or an output that
+    cannot be written; :data:`EXIT_USAGE` (3) for a usage mistake; :data:`EXIT_INTERNAL` (70)
+    for a bug. Every failure is one line ``error: <code>: <message>`` on stderr.
     """
     args = _parser().parse_args(argv)
     # A settle builds millions of small acyclic values and then exits: the cycle collector's
@@ -123,27 +249,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         clean = True
         if args.command == "settle":
-            output = _settle(args.file, args.json)
+            output = _settle(args)
         elif args.command == "explain":
-            output = _explain(args.file)
+            output = _explain(args)
         elif args.command == "metrics":
-            output = _metrics(args.file, args.json)
+            output = _metrics(args)
         elif args.command == "journal":
-            output = _journal(args.file, args.csv, args.json)
+            output = _journal(args)
         else:
-            output, clean = _lint(args.file, args.json)
+            output, clean = _lint(args)
+        _write(output, args.output)
+    except InternalError as error:
+        _fail(f"{error.code}: {error.message} (a bug in tuangou_core; please report it)")
+        return EXIT_INTERNAL
     except TuangouError as error:
-        message = " ".join(error.message.split())
-        sys.stderr.write(f"error: {error.code}: {message}\n")
-        return 2
+        _fail(f"{error.code}: {error.message}")
+        return EXIT_INVALID
     except Exception as error:  # a bug must still reach the user as one line, not a traceback
-        sys.stderr.write(
-            f"error: internal_error: {type(error).__name__}: {error} (a bug in tuangou_core; "
-            "please report it with the file)\n"
+        _fail(
+            f"internal_error: {type(error).__name__}: {error} (a bug in tuangou_core; "
+            "please report it with the file)"
         )
-        return 2
+        return EXIT_INTERNAL
     finally:
         if collecting:
             gc.enable()
-    sys.stdout.write(output)
-    return 0 if clean else 1
+    return EXIT_OK if clean else EXIT_FINDINGS
+
+
+def _fail(line: str) -> None:
+    sys.stderr.write("error: " + " ".join(line.split()) + "\n")

@@ -9,6 +9,7 @@ returns the :class:`~tuangou_core.reporting.Statement`.
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -60,7 +61,8 @@ class Scenario:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read a scenario from a ``.toml`` or ``.json`` file.
+    """Read a scenario from a ``.toml`` or ``.json`` file, or ``-`` for standard input (JSON
+    when its first non-blank character is ``{``, TOML otherwise).
 
     Raises:
         InvalidScenario: ``file_not_found``, ``invalid_toml``, ``invalid_json`` or any
@@ -69,10 +71,11 @@ def load(path: str | Path) -> Scenario:
     """
     file = Path(path)
     try:
-        raw = file.read_bytes()
+        raw = sys.stdin.buffer.read() if str(path) == "-" else file.read_bytes()
     except OSError as error:
         raise _bad("file_not_found", str(file), f"cannot be read ({error.strerror})") from None
-    if file.suffix.lower() == ".json":
+    as_json = raw.lstrip()[:1] == b"{" if str(path) == "-" else file.suffix.lower() == ".json"
+    if as_json:
         try:
             data = json.loads(raw.decode("utf-8"), parse_float=_refuse_float)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
