@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from tuangou_core._text import pad
+from tuangou_core._text import display_width, pad
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.group import Event
 from tuangou_core.reporting import OrderFacts, log_facts
@@ -210,8 +210,12 @@ class PickupDay:
         lines = [f"pickup {self.day.isoformat()} {self.opens:%H:%M}–{self.closes:%H:%M}"]
         for manifest in self.manifests:
             lines.append(f"{manifest.point.id} {manifest.point.name}  units {manifest.units}")
+            # Columns at least 8 wide, wider for a longer id; by display width (张三丰 is 6).
+            group = max((display_width(line.group) for line in manifest.lines), default=0)
+            member = max((display_width(line.member) for line in manifest.lines), default=0)
+            group, member = max(8, group), max(8, member)
             lines.extend(
-                f"  {pad(line.group, 8)} {pad(line.member, 8)} ×{line.qty}  {line.status}"
+                f"  {pad(line.group, group)} {pad(line.member, member)} ×{line.qty}  {line.status}"
                 + (f" +{line.rollovers}d" if line.rollovers else "")
                 + ("  perishable" if line.perishable else "")
                 for line in manifest.lines
