@@ -243,6 +243,7 @@ def count(facts: LogFacts) -> MetricCounts:
     resharers = {(o.group, o.inviter) for o in invited if o.inviter != opener.get(o.group)}
     opened = sum(1 for g in facts.groups if g.opened_at is not None)
     spans = [span for g in real if (span := g.time_to_form) is not None]
+    stray_orders = sum(o.returned_at_once.minor for o in facts.orders if o.returned_at_once)
     return MetricCounts(
         currency=facts.currency,
         groups_opened=opened,
@@ -259,14 +260,11 @@ def count(facts: LogFacts) -> MetricCounts:
         invited_joins=len(invited),
         invited_paid=sum(1 for o in invited if o.paid_at is not None),
         shares=opened + len(resharers),
-        gmv_minor=sum(o.settled.minor for o in facts.orders),
-        refunded_minor=sum(o.order_refunds.minor for o in facts.orders),
+        gmv_minor=sum(o.paid.minor for o in facts.orders) - stray_orders,
+        refunded_minor=sum(o.refunded.minor for o in facts.orders) - stray_orders,
         refunds=facts.refunds,
         stray_payments=facts.stray_returns + facts.unmatched,
-        stray_minor=sum(
-            0 if o.returned_at_once is None else o.returned_at_once.minor for o in facts.orders
-        )
-        + facts.unmatched_cash,
+        stray_minor=stray_orders + facts.unmatched_cash,
         formation=TimeHistogram.of(spans),
         leaders=_leaders(facts, opener),
         inviters=_merge_inviters(
@@ -288,7 +286,7 @@ def _leaders(facts: LogFacts, opener: Mapping[str, str]) -> tuple[LeaderPerforma
         leader = opener.get(o.group)
         if leader is not None:
             rows[leader][2] += o.paid_at is not None
-            rows[leader][3] += o.net.minor
+            rows[leader][3] += o.paid.minor - o.refunded.minor
     return tuple(
         LeaderPerformance(leader, r[0], r[1], r[2], Money(r[3], facts.currency))
         for leader, r in sorted(rows.items())

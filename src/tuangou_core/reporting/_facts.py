@@ -396,10 +396,12 @@ def log_facts(events: Iterable[Event], currency: str = "CNY") -> LogFacts:
             lottery_lost=o.lost,
             shipped_at=o.shipped_at,
             completed_at=o.completed_at,
-            paid=Money(o.paid, code),
-            refunded=Money(o.refunded, code),
+            # Sums of amounts the decider already checked: trusted, as a fold of 40 000 events
+            # builds three per order.
+            paid=Money._trusted(o.paid, code),
+            refunded=Money._trusted(o.refunded, code),
             events=tuple(o.events),
-            returned_at_once=Money(o.at_once, code),
+            returned_at_once=Money._trusted(o.at_once, code),
             inviter=o.inviter,
         )
         for o in fold.orders.values()
