@@ -6,7 +6,9 @@ that operation is counted in. The runner (``__main__``) finds the modules, times
 with the standard library only, and prints operations per second and microseconds per operation.
 
 A module that needs set-up builds its inputs at import time, outside the timed callables, so
-that only the operation itself is measured.
+that only the operation itself is measured. A module may also expose ``RATIOS``: a list of
+:class:`Ratio`, each naming a benchmark and a baseline measured in the same run, whose ratio the
+runner prints under the table (the machine's load moves both alike, so the ratio holds).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["Benchmark", "Result"]
+__all__ = ["Benchmark", "Ratio", "Result"]
 
 
 class Benchmark(NamedTuple):
@@ -23,6 +25,13 @@ class Benchmark(NamedTuple):
     name: str
     func: Callable[[], object]
     unit: str = "op"
+
+
+class Ratio(NamedTuple):
+    """Print how *name* compares with *baseline*, two benchmarks of the same module."""
+
+    name: str
+    baseline: str
 
 
 class Result(NamedTuple):

@@ -17,11 +17,15 @@ import time
 from collections.abc import Callable, Sequence
 
 import benchmarks
-from benchmarks import Benchmark, Result
+from benchmarks import Benchmark, Ratio, Result
+
+_RATIOS: dict[str, list[Ratio]] = {}  # each module's RATIOS, filled by discover()
 
 
 def discover() -> tuple[list[tuple[str, list[Benchmark]]], list[str]]:
     """Every ``bench_*`` module with its ``BENCHMARKS``, sorted by name; and the failures.
+
+    Each module's ``RATIOS`` (if any) are kept for :func:`ratios`.
 
     A module that cannot be imported is reported, not fatal: one area's breakage must not hide
     the figures of the others.
@@ -34,10 +38,12 @@ def discover() -> tuple[list[tuple[str, list[Benchmark]]], list[str]]:
         try:
             module = importlib.import_module(f"{benchmarks.__name__}.{info.name}")
             entries = list(module.BENCHMARKS)
+            wanted = list(getattr(module, "RATIOS", ()))
         except Exception as error:  # any failure of one module is reported alike
             failures.append(f"{info.name}: {type(error).__name__}: {error}")
             continue
         found.append((info.name.removeprefix("bench_"), entries))
+        _RATIOS[info.name.removeprefix("bench_")] = wanted
     return found, failures
 
 
@@ -111,6 +117,21 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def ratios(results: Sequence[Result]) -> list[str]:
+    """One line per ratio whose two benchmarks both ran: the rate of one against the other."""
+    timed = {(r.module, r.name): r.seconds_per_op for r in results}
+    lines = []
+    for module, wanted in _RATIOS.items():
+        for name, baseline in wanted:
+            if (module, name) in timed and (module, baseline) in timed:
+                times = timed[(module, baseline)] / timed[(module, name)]
+                lines.append(
+                    f"{module}.{name}: {times:.2f}x the rate of {baseline} "
+                    f"(costs {1 / times:.2f}x its time)"
+                )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, run the benchmarks, print the table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
@@ -127,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if results:
         print(f"Python {sys.version.split()[0]}, best of {args.repeat}")
         print(table(results))
+        for line in ratios(results):
+            print(line)
     else:
         print("no benchmark matched", file=sys.stderr)
     for failure in failures:

@@ -1,52 +1,56 @@
-"""Pricing: quotes per second for a 10-line cart with 4 stacked discounts.
+"""Pricing: quotes per second for a 10-line cart with 4 stacked discounts, against baselines.
 
 The stack is an item-level member rate, an order-level 每满100减10, a no-threshold coupon and
 points capped at 50% (with a free-shipping threshold over a shipping fee and a 60% share cap);
-every order-level discount is spread over the ten lines. ``one_line_member`` is the group
-decider's call: one member's order with two coupons.
+every order-level discount is spread over the ten lines (``benchmarks/carts.py``). The same cart
+is priced in the same run by a plain ``decimal.Decimal`` implementation with dataclass results
+(``decimal_cart``) and by the int floor (``int_floor_cart``), which
+``tests/pricing/test_baselines.py`` checks give the library's figures; the runner prints the
+ratios. ``one_line_member`` is the group decider's call: one member's order with two coupons.
 
 Run with ``python -m benchmarks pricing`` (or this module alone).
 """
 
 from __future__ import annotations
 
-from benchmarks import Benchmark
-from tuangou_core.campaign import Campaign
+from benchmarks import Benchmark, Ratio
+from benchmarks.baseline_decimal import DecimalQuote, decimal_cart, quote_decimal
+from benchmarks.baseline_int import IntQuote, quote_int
+from benchmarks.carts import BENCH_CART, CAMPAIGN, library_inputs, library_quote
 from tuangou_core.money import Money
-from tuangou_core.pricing import Context, Discount, Line, Quote, StackingPolicy, quote, quote_member
+from tuangou_core.pricing import Quote, quote_member
 
-_CAMPAIGN = Campaign.build(
-    {"id": "bench", "list_price": "100.00", "rule": "fixed", "size": 5, "price": "70.00"},
-    coupons=[
-        {"id": "c10", "kind": "amount_off", "amount": "10", "funded_by": "platform"},
-        {"id": "m50", "kind": "threshold", "threshold": "50", "amount": "5"},
-    ],
-)
-_LINES = [
-    Line(f"sku{i}", 1 + i % 3, Money(1999 + 731 * i), Money(2999 + 731 * i)) for i in range(10)
-]
-_OFFERS = [
-    Discount("vip", "percent_off", phase="item", percent="5%", audience="member"),
-    Discount("m100", "threshold", threshold=Money(10000), amount=Money(1000), repeat=True),
-    Discount("points", "points", points_per_unit=100, percent="50%", funder="platform"),
-    Discount("ship", "free_shipping", threshold=Money(9900)),
-]
-_CONTEXT = Context(member=True, coupons=["c10"], points_balance=5_000, shipping_fee=Money(800))
-_POLICY = StackingPolicy(max_discount_share="60%")
+_LINES, _CONTEXT = library_inputs(BENCH_CART)
+_DECIMAL_CART = decimal_cart(BENCH_CART)
 _UNIT = Money(7000)
 
 
 def _cart() -> Quote:
-    return quote(_LINES, _CAMPAIGN, _CONTEXT, _POLICY, offers=_OFFERS)
+    return library_quote(_LINES, _CONTEXT)
+
+
+def _decimal() -> DecimalQuote:
+    return quote_decimal(_DECIMAL_CART)
+
+
+def _int_floor() -> IntQuote:
+    return quote_int(BENCH_CART)
 
 
 def _member() -> Quote:
-    return quote_member(_CAMPAIGN, unit_price=_UNIT, qty=2, coupon_ids=("m50", "c10"))
+    return quote_member(CAMPAIGN, unit_price=_UNIT, qty=2, coupon_ids=("m50", "c10"))
 
 
 BENCHMARKS = [
     Benchmark("cart_10_lines_4_discounts", _cart, "quote"),
+    Benchmark("decimal_cart", _decimal, "quote (Decimal baseline)"),
+    Benchmark("int_floor_cart", _int_floor, "quote (int floor)"),
     Benchmark("one_line_member", _member, "quote"),
+]
+
+RATIOS = [
+    Ratio("cart_10_lines_4_discounts", "decimal_cart"),
+    Ratio("cart_10_lines_4_discounts", "int_floor_cart"),
 ]
 
 
