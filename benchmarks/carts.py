@@ -31,12 +31,12 @@ CAMPAIGN = Campaign.build(
         {"id": "m50", "kind": "threshold", "threshold": "50", "amount": "5"},
     ],
 )
-OFFERS = (
+OFFERS = [  # a list, as a caller passes them
     Discount("vip", "percent_off", phase="item", percent="5%", audience="member"),
     Discount("m100", "threshold", threshold=Money(10000), amount=Money(1000), repeat=True),
     Discount("points", "points", points_per_unit=100, percent="50%", funder="platform"),
     Discount("ship", "free_shipping", threshold=Money(9900)),
-)
+]
 POLICY = StackingPolicy(max_discount_share="60%")
 
 

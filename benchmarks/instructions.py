@@ -2,10 +2,11 @@
 
 Wall time on a shared machine moves by 2x with the other work on it; the number of instructions
 CPython executes for one call does not (it moves by well under 1% between runs). For each
-benchmark named, this runs the module under callgrind twice, once with *loops* calls and once
-with none, and prints the difference divided by *loops*: the instructions of one call, the
-import and set-up cancelled out. Ratios of these figures are the repeatable comparisons
-``docs/performance.md`` gives beside the timings.
+benchmark named, this runs the module under callgrind with collection off, calls it once (lazy
+imports and caches filled), and then counts only the *loops* calls that follow: they run inside
+``breakpoint()`` (its hook set to the loop), a builtin nothing else calls, and callgrind collects
+only inside it (``--toggle-collect=builtin_breakpoint``). Ratios of these figures are the
+repeatable comparisons ``docs/performance.md`` gives beside the timings.
 
     python -m benchmarks.instructions pricing.cart_10_lines_4_discounts pricing.decimal_cart
     python -m benchmarks.instructions --loops 3 group.replay_5000_groups_of_5
@@ -32,19 +33,26 @@ def _call(label: str, loops: int) -> None:
     module_name, _, name = label.partition(".")
     module = importlib.import_module(f"benchmarks.bench_{module_name}")
     (entry,) = [b for b in module.BENCHMARKS if b.name == name]
-    entry.func()  # once before counting in both runs: lazy imports and caches filled alike
-    for _ in range(loops):
-        entry.func()
+    entry.func()  # once before counting: lazy imports and caches filled
+
+    def counted() -> None:
+        for _ in range(loops):
+            entry.func()
+
+    sys.breakpointhook = counted
+    breakpoint()  # callgrind collects inside this call only
 
 
 def count(label: str, loops: int) -> int:
-    """Instructions executed by the child running *label* *loops* times (after one warm call)."""
+    """Instructions executed by *loops* calls of *label* (after one call not counted)."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         subprocess.run(
             [
                 "valgrind",
                 "--tool=callgrind",
+                "--collect-atstart=no",
+                "--toggle-collect=builtin_breakpoint",
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 "-m",
@@ -63,9 +71,8 @@ def count(label: str, loops: int) -> int:
 
 
 def per_call(label: str, loops: int) -> float:
-    """Instructions of one call of *label*: the count with *loops* calls less the count with
-    none, over *loops*."""
-    return (count(label, loops) - count(label, 0)) / loops
+    """Instructions of one call of *label*."""
+    return count(label, loops) / loops
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,8 +2,8 @@
 
 A run works on plain lists of ``int`` minor units (one entry per line, the shipping fee last
 once the shipping phase adds it) and records steps and skipped discounts as tuples. It builds
-no frozen value: :func:`run` returns a :class:`Priced`, and ``pricing`` turns that into a
-``Quote`` once, at the end. The discounts it runs come from ``_pricing_offers``.
+no frozen value: :func:`run` returns the finished :class:`Priced`, and ``pricing`` turns that into a
+``Quote`` once, at the end. What it runs, and in which order, is a memoised ``_plan``.
 
 The public face (``Line``, ``Quote``, ``quote`` …) and the rules as a reader meets them are in
 :mod:`tuangou_core.pricing` and ``docs/pricing.md``; the comments here say how, not what.
@@ -13,21 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from operator import itemgetter, sub
-from typing import Final, NamedTuple
+from operator import sub
+from typing import Final
 
 from tuangou_core.campaign import Campaign, Funder
 from tuangou_core.errors import InvalidInput
-from tuangou_core.money import Currency, Money, allocate_minor
-from tuangou_core.pricing._discounts import (
-    Audience,
-    Base,
-    Discount,
-    DiscountKind,
-    Phase,
-    Role,
-)
+from tuangou_core.money import Currency, Money, Rounding, allocate_minor
+from tuangou_core.pricing._discounts import Audience, Base, Discount, DiscountKind, Phase, Role
 from tuangou_core.pricing._offers import price_rule
+from tuangou_core.pricing._plan import Unit
 from tuangou_core.pricing._policy import Context, StackingPolicy
 
 SHIPPING_SKU: Final = "shipping"
@@ -41,34 +35,25 @@ _THRESHOLD: Final = DiscountKind.THRESHOLD
 _POINTS: Final = DiscountKind.POINTS
 _ORIGINAL: Final = Base.ORIGINAL
 _ANYONE: Final = Audience.ANYONE
-_BY_KEY: Final = itemgetter(0)
+_HALF_UP: Final = Rounding.HALF_UP
+_MERCHANT: Final = Funder.MERCHANT
+_BELOW_LIST: Final = ("group price", "group price below list")
 
-# A step as a run records it: phase, kind, name, rule, funder, shares, note, points redeemed.
-StepRecord = tuple[str, str, str, str, Funder, list[int], str, int]
-# A cart line once resolved: sku, quantity, list price and unit price.
-Resolved = tuple[str, int, Money, Money]
-# What runs as one: a single discount, or the members of a best-of class.
-Unit = list[Discount]
+# A step as a run records it: phase, kind, name, rule, funder, amount (the sum of the shares),
+# shares, note, points redeemed.
+StepRecord = tuple[str, str, str, str, Funder, int, list[int], str, int]
 
 
-class Priced(NamedTuple):
-    """A finished run, in minor units, one entry per line (the shipping fee line last, if any).
+class Priced:
+    """One run: its mutable state while it runs, and what it priced once finished.
 
-    ``steps`` and ``skipped`` are in the order they happened; a step's shares may be shorter
-    than the lines when it ran before the shipping line was added (the missing shares are 0).
+    In minor units, one entry per line (the shipping fee line last, if any). ``steps`` and
+    ``skipped`` are in the order they happened; a step's shares may be shorter than the lines
+    when it ran before the shipping line was added (the missing shares are 0).
+
+    ``left`` is the sum of the goods lines' running amounts, kept as each step applies, so no
+    step sums the lines again; ``goods_base`` the same before any discount.
     """
-
-    currency: str
-    list_totals: list[int]
-    base: list[int]
-    running: list[int]
-    shipping_index: int | None
-    steps: list[StepRecord]
-    skipped: list[tuple[str, str]]
-
-
-class _Run:
-    """The mutable state of one run."""
 
     __slots__ = (
         "applied",
@@ -78,6 +63,9 @@ class _Run:
         "currency",
         "floor",
         "goods",
+        "goods_base",
+        "left",
+        "list_totals",
         "points_left",
         "policy",
         "qtys",
@@ -92,7 +80,10 @@ class _Run:
 
     def __init__(
         self,
-        resolved: Sequence[Resolved],
+        skus: list[str],
+        qtys: list[int],
+        list_totals: list[int],
+        base: list[int],
         campaign: Campaign,
         context: Context,
         policy: StackingPolicy,
@@ -103,16 +94,18 @@ class _Run:
         self.policy = policy
         self.currency = currency
         self.scale = Currency.of(currency).scale
-        self.skus = [sku for sku, _, _, _ in resolved]
-        self.qtys = [qty for _, qty, _, _ in resolved]
-        self.base = [unit.minor * qty for _, qty, _, unit in resolved]
-        self.running = list(self.base)
-        self.goods = len(resolved)  # the goods lines come first; the shipping line after them
+        self.skus = skus
+        self.qtys = qtys
+        self.list_totals = list_totals
+        self.base = base
+        self.running = list(base)
+        self.goods = len(base)  # the goods lines come first; the shipping line after them
+        self.goods_base = self.left = total = sum(base)
         self.steps: list[StepRecord] = []
         self.skipped: list[tuple[str, str]] = []
         self.applied: set[str] = set()
         share = policy.max_discount_share
-        self.room = None if share is None else _share_of(sum(self.base), share.value)
+        self.room = None if share is None else _share_of(total, share.value)
         self.floor = 0 if policy.allow_free else 1
         wanted = context.points_to_use
         self.points_left = context.points_balance if wanted is None else wanted
@@ -135,53 +128,46 @@ class _Run:
 
 
 def run(
-    resolved: Sequence[Resolved],
+    skus: list[str],
+    qtys: list[int],
+    list_totals: list[int],
+    base: list[int],
     campaign: Campaign,
     context: Context,
     policy: StackingPolicy,
-    discounts: Sequence[Discount],
+    phases: Sequence[tuple[Phase, Sequence[Unit]]],
+    single: Money | None = None,
 ) -> Priced:
-    """Price *resolved* lines: the group price, then each phase of *policy* in its order.
+    """Price the lines (each line's sku, quantity, list total and base in minor units): the
+    group price step, then each phase of *policy* with its units.
+
+    *single* is the unit price of a one-line cart at the campaign's list price: its group
+    step names the campaign's rule (``5人团 70%``) rather than "group price below list".
+
+    The lists become the run's own: the shipping line is appended to them.
 
     Raises:
         InvalidInput: ``currency_mismatch`` for a shipping fee in another currency.
     """
-    work = _Run(resolved, campaign, context, policy)
-    list_totals = [listed.minor * qty for _, qty, listed, _ in resolved]
-    group = [listed - base for listed, base in zip(list_totals, work.base, strict=True)]
+    work = Priced(skus, qtys, list_totals, base, campaign, context, policy)
+    group = list(map(sub, list_totals, base))
     if any(group):
-        name, rule = _group_step_text(resolved, campaign, context.role)
-        work.steps.append(("price", "group_price", name, rule, Funder.MERCHANT, group, "", 0))
+        name, rule = _BELOW_LIST if single is None else price_rule(campaign, single, context.role)
+        work.steps.append(("price", "group_price", name, rule, _MERCHANT, sum(group), group, "", 0))
         work.applied.add("group_price")
-    schedule = _schedule(discounts, policy.best_of)
-    for phase in policy.phases:
-        if phase is _SHIPPING and context.shipping_fee is not None:
-            _add_shipping(work, list_totals, context.shipping_fee)
-        for unit in schedule.get(phase._value_, ()):
+    fee = context.shipping_fee
+    for phase, units in phases:
+        if phase is _SHIPPING and fee is not None:
+            _add_shipping(work, fee)
+        for unit in units:
             if len(unit) == 1:
                 _run_one(unit[0], work)
             else:
                 _run_best_of(unit, work)
-    return Priced(
-        work.currency,
-        list_totals,
-        work.base,
-        work.running,
-        work.shipping_index,
-        work.steps,
-        work.skipped,
-    )
+    return work
 
 
-def _group_step_text(
-    resolved: Sequence[Resolved], campaign: Campaign, role: Role
-) -> tuple[str, str]:
-    if len(resolved) == 1 and resolved[0][2] == campaign.list_price:
-        return price_rule(campaign, resolved[0][3], role)
-    return "group price", "group price below list"
-
-
-def _add_shipping(work: _Run, list_totals: list[int], shipping_fee: Money) -> None:
+def _add_shipping(work: Priced, shipping_fee: Money) -> None:
     if shipping_fee.currency != work.currency:
         raise InvalidInput(
             "currency_mismatch",
@@ -194,7 +180,7 @@ def _add_shipping(work: _Run, list_totals: list[int], shipping_fee: Money) -> No
         work.shipping_index = len(work.base)
         work.base.append(fee)
         work.running.append(fee)
-        list_totals.append(fee)
+        work.list_totals.append(fee)
         work.qtys.append(1)
         work.skus.append(SHIPPING_SKU)
 
@@ -203,40 +189,7 @@ def _share_of(amount: int, share: Fraction) -> int:
     return amount * share.numerator // share.denominator
 
 
-def _schedule(discounts: Sequence[Discount], best_of: frozenset[str]) -> dict[str, list[Unit]]:
-    """Each phase's units (by the phase's value) in the order they run.
-
-    A unit is one discount, or a best-of class whose members are sorted by id (best-of ignores
-    the listed order). Units run by priority, a best-of class (at its members' lowest priority)
-    ahead of single discounts of the same priority, then in the listed order.
-    """
-    by_phase: dict[str, list[tuple[int, Discount]]] = {}
-    plain = True  # one priority and no best-of class: each discount alone, in listed order
-    for index, discount in enumerate(discounts):
-        by_phase.setdefault(discount.phase._value_, []).append((index, discount))
-        if discount.priority != discounts[0].priority or discount.stack_class in best_of:
-            plain = False
-    if plain:
-        return {phase: [[d] for _, d in members] for phase, members in by_phase.items()}
-    return {phase: _units(members, best_of) for phase, members in by_phase.items()}
-
-
-def _units(members: list[tuple[int, Discount]], best_of: frozenset[str]) -> list[Unit]:
-    keyed: list[tuple[tuple[int, int, str, int], Unit]] = []
-    classes: dict[str, list[Discount]] = {}
-    for index, discount in members:
-        if discount.stack_class in best_of:
-            classes.setdefault(discount.stack_class, []).append(discount)
-        else:
-            keyed.append(((discount.priority, 1, "", index), [discount]))
-    for name, group in classes.items():
-        ordered = sorted(group, key=lambda d: d.id)
-        keyed.append(((min(d.priority for d in group), 0, name, 0), ordered))
-    keyed.sort(key=_BY_KEY)
-    return [unit for _, unit in keyed]
-
-
-def _run_one(discount: Discount, work: _Run) -> None:
+def _run_one(discount: Discount, work: Priced) -> None:
     reason = _refusal(discount, work)
     if reason is not None:
         work.skipped.append((discount.id, reason))
@@ -248,7 +201,7 @@ def _run_one(discount: Discount, work: _Run) -> None:
         work.skipped.append((discount.id, note))
 
 
-def _run_best_of(unit: list[Discount], work: _Run) -> None:
+def _run_best_of(unit: Unit, work: Priced) -> None:
     """The single largest of *unit* (sorted by id), all evaluated on the same amounts.
 
     Ties go to the smaller id: with the candidates in id order, a later one wins only when it
@@ -275,7 +228,7 @@ def _run_best_of(unit: list[Discount], work: _Run) -> None:
         _apply(best[1], best[2], best[0], best[3], work)
 
 
-def _refusal(discount: Discount, work: _Run) -> str | None:
+def _refusal(discount: Discount, work: Priced) -> str | None:
     """Why *discount* may not apply: its conditions, or a class it does not combine with."""
     if (
         discount.audience is not _ANYONE
@@ -294,7 +247,7 @@ def _refusal(discount: Discount, work: _Run) -> str | None:
     return None
 
 
-def _ineligible(discount: Discount, work: _Run) -> str | None:
+def _ineligible(discount: Discount, work: Priced) -> str | None:
     """Why *discount* does not apply in this context, or None when it does."""
     context = work.context
     audience = discount.audience
@@ -319,7 +272,7 @@ def _ineligible(discount: Discount, work: _Run) -> str | None:
     return None
 
 
-def _evaluate(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
+def _evaluate(discount: Discount, work: Priced) -> tuple[list[int], int, str]:
     """The shares *discount* would take now, trimmed by its cap, the share cap and the floor;
     their sum; and a note on any trimming, or on why it takes nothing."""
     phase = discount.phase
@@ -332,18 +285,38 @@ def _evaluate(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
     raw = sum(shares)
     if not raw:
         return shares, 0, why
+    cap = discount.cap
+    if phase is _SHIPPING:
+        if face == raw and (cap is None or cap.minor >= raw):
+            return shares, raw, ""
+    else:
+        room = work.room
+        if (
+            face == raw
+            and (cap is None or cap.minor >= raw)
+            and (room is None or room >= raw)
+            and work.left - work.floor >= raw
+        ):
+            return shares, raw, ""  # the usual case: nothing trims it, no note to write
+    return _trimmed(discount, work, shares, face, raw)
+
+
+def _trimmed(
+    discount: Discount, work: Priced, shares: list[int], face: int, raw: int
+) -> tuple[list[int], int, str]:
+    """*shares* trimmed by the discount's cap, the share cap and the floor, with the note."""
     limit = raw
     reasons = [] if face == raw else ["no more than the amount left"]
     cap = discount.cap
     if cap is not None and cap.minor < limit:
         limit = cap.minor
         reasons.append(f"capped at {cap}")
-    if phase is not _SHIPPING:
+    if discount.phase is not _SHIPPING:
         room = work.room
         if room is not None and room < limit:
             limit = max(room, 0)
             reasons.append("total discount share cap")
-        above_floor = sum(work.running[: work.goods]) - work.floor
+        above_floor = work.left - work.floor
         if above_floor < limit:
             limit = max(above_floor, 0)
             reasons.append(f"floor {Money._trusted(work.floor, work.currency)}")
@@ -358,42 +331,58 @@ def _evaluate(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
     return allocate_minor(limit, shares), limit, note
 
 
-def _item_shares(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
+def _item_shares(discount: Discount, work: Priced) -> tuple[list[int], int, str]:
     """Each target line's take on its own amount, no more than what is left on it."""
     running = work.running
     amounts = work.base if discount.base is _ORIGINAL else running
-    qtys = work.qtys
     chosen = work.targets(discount)
-    targets = range(work.goods) if chosen is None else chosen
+    amounts = amounts[: work.goods] if chosen is None else [amounts[i] for i in chosen]
     kind = discount.kind
     if kind is _PERCENT_OFF:
         assert discount.percent is not None
-        rate = discount.percent.value
-        numerator, denominator = rate.numerator, rate.denominator
-        divide = work.policy.rounding.divide
-        takes = [divide(amounts[i] * numerator, denominator) for i in targets]
+        takes = _percent_of_each(amounts, discount.percent.value, work.policy.rounding)
     elif kind is _AMOUNT_OFF:
         assert discount.amount is not None
         each = discount.amount.minor
+        qtys = work.qtys
+        targets = range(work.goods) if chosen is None else chosen
         takes = [each * qtys[i] for i in targets]
     elif kind is _THRESHOLD:
         assert discount.amount is not None
         each = discount.amount.minor
-        takes = [each * _times(discount, amounts[i]) for i in targets]
+        takes = [each * _times(discount, amount) for amount in amounts]
     else:  # unit price
-        takes = [_unit_price_take(discount, amounts[i], qtys[i], work) for i in targets]
-    if isinstance(targets, range):
+        qtys = work.qtys
+        targets = range(work.goods) if chosen is None else chosen
+        takes = [
+            _unit_price_take(discount, amount, qtys[i], work)
+            for amount, i in zip(amounts, targets, strict=True)
+        ]
+    if chosen is None:
         shares = [take if take < left else left for take, left in zip(takes, running, strict=False)]
-        shares += work.padding()
+        if len(running) > work.goods:
+            shares += work.padding()
     else:
         shares = [0] * len(running)
-        for i, take in zip(targets, takes, strict=True):
+        for i, take in zip(chosen, takes, strict=True):
             left = running[i]
             shares[i] = take if take < left else left
     return shares, sum(takes), "" if any(shares) else "takes nothing here"
 
 
-def _unit_price_take(discount: Discount, amount: int, qty: int, work: _Run) -> int:
+def _percent_of_each(amounts: list[int], rate: Fraction, rounding: Rounding) -> list[int]:
+    """``amount × rate`` for each amount (none negative), rounded with *rounding*."""
+    numerator, denominator = rate.numerator, rate.denominator
+    if rounding is _HALF_UP and numerator >= 0:
+        # Half up of n/d for n >= 0 is floor((2n + d) / 2d): one floor division per line, the
+        # same figure Rounding.divide gives, without a method call per line.
+        twice, double = 2 * numerator, 2 * denominator
+        return [(amount * twice + denominator) // double for amount in amounts]
+    divide = rounding.divide
+    return [divide(amount * numerator, denominator) for amount in amounts]
+
+
+def _unit_price_take(discount: Discount, amount: int, qty: int, work: Priced) -> int:
     assert discount.price is not None
     units = qty if discount.max_units is None else min(qty, discount.max_units)
     portion = amount if units == qty else work.policy.rounding.divide(amount * units, qty)
@@ -411,13 +400,17 @@ def _times(discount: Discount, amount: int) -> int:
     return times if discount.max_times is None else min(times, discount.max_times)
 
 
-def _order_shares(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
+def _order_shares(discount: Discount, work: Priced) -> tuple[list[int], int, str]:
     """One take on the target lines together, spread over them by what is left on each."""
     targets = work.targets(discount)
-    goods = range(work.goods) if targets is None else targets
-    weights = [work.running[i] for i in goods]
-    left = sum(weights)
-    amount = sum([work.base[i] for i in goods]) if discount.base is _ORIGINAL else left
+    if targets is None:
+        weights = work.running[: work.goods]
+        left = work.left
+        amount = work.goods_base if discount.base is _ORIGINAL else left
+    else:
+        weights = [work.running[i] for i in targets]
+        left = sum(weights)
+        amount = sum([work.base[i] for i in targets]) if discount.base is _ORIGINAL else left
     kind = discount.kind
     note = ""
     if kind is _PERCENT_OFF:
@@ -436,63 +429,71 @@ def _order_shares(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
         take = _points_value(discount, work, amount)
         if not take:
             note = "no points to redeem"
-    shares = _spread(min(take, left), weights, targets, work)
+    shares = _spread(take if take < left else left, weights, left, targets, work)
     return shares, take, note or "takes nothing here"
 
 
-def _spread(take: int, weights: list[int], targets: list[int] | None, work: _Run) -> list[int]:
-    """*take* over the target lines in proportion to what is left on each, *weights*, with
-    money.allocate's rule; None targets every goods line."""
-    if take <= 0 or not any(weights):
+def _spread(
+    take: int, weights: list[int], left: int, targets: list[int] | None, work: Priced
+) -> list[int]:
+    """*take* over the target lines in proportion to what is left on each, *weights* (summing
+    to *left*), with money.allocate's rule; None targets every goods line."""
+    if take <= 0 or not left:
         return [0] * len(work.running)
     parts = allocate_minor(take, weights)
     if targets is None:
-        return parts + work.padding()
+        if len(work.running) > work.goods:
+            parts += work.padding()
+        return parts
     shares = [0] * len(work.running)
     for i, part in zip(targets, parts, strict=True):
         shares[i] = part
     return shares
 
 
-def _points_value(discount: Discount, work: _Run, amount: int) -> int:
+def _points_value(discount: Discount, work: Priced, amount: int) -> int:
     assert discount.points_per_unit is not None and discount.percent is not None
     value = work.points_left * work.scale // discount.points_per_unit
     return min(value, _share_of(amount, discount.percent.value))
 
 
-def _shipping_shares(discount: Discount, work: _Run) -> tuple[list[int], int, str]:
+def _shipping_shares(discount: Discount, work: Priced) -> tuple[list[int], int, str]:
     """The fee, or the discount's amount of it, once the goods reach its threshold."""
     running = work.running
     shares = [0] * len(running)
     index = work.shipping_index
     if index is None or not running[index]:
         return shares, 0, "no shipping fee"
-    amounts = work.base if discount.base is _ORIGINAL else running
+    goods = work.goods_base if discount.base is _ORIGINAL else work.left
     threshold = discount.threshold
-    if threshold is not None and sum(amounts[:index]) < threshold.minor:
+    if threshold is not None and goods < threshold.minor:
         return shares, 0, f"below the threshold {threshold}"
     fee = running[index]
     shares[index] = fee if discount.amount is None else min(fee, discount.amount.minor)
     return shares, shares[index], ""
 
 
-def _apply(discount: Discount, shares: list[int], taken: int, note: str, work: _Run) -> None:
+def _apply(discount: Discount, shares: list[int], taken: int, note: str, work: Priced) -> None:
     work.running = list(map(sub, work.running, shares))
     points = 0
+    phase = discount.phase
     if discount.kind is _POINTS:
         assert discount.points_per_unit is not None
         points = -(-taken * discount.points_per_unit // work.scale)  # a part-point rounds up
         work.points_left -= points
-    if discount.phase is not _SHIPPING and work.room is not None:
-        work.room -= taken
+    if phase is not _SHIPPING:
+        work.left -= taken  # only the shipping phase takes from the shipping line
+        if work.room is not None:
+            work.room -= taken
     work.applied.add(discount.stack_class)
     work.steps.append(
         (
-            discount.phase._value_,  # the plain attribute: .value is a slower descriptor
+            phase._value_,  # the plain attribute: .value is a slower descriptor
             discount.kind._value_,
             discount.id,
-            discount.describe(),
+            discount._text,  # describe(), without the call
             discount.funder,
+            taken,
             shares,
             note,
             points,

@@ -1,9 +1,9 @@
 """What a pricing run works on: the discounts in play, and what depends only on the campaign.
 
 :func:`discounts_in_play` checks the offers and the coupons presented before any line is
-priced. The campaign's coupons as discounts and the group step's rule text depend on the
-campaign alone, so they are computed once per campaign (``Campaign`` caches its hash) and
-memoised.
+priced (``_plan`` memoises it). The campaign's coupons as discounts and the group step's rule
+text depend on the campaign alone, so they are computed once per campaign (``Campaign`` caches
+its hash) and memoised.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from tuangou_core.campaign import Campaign, FixedRule, LotteryRule, TieredRule
 from tuangou_core.errors import InvalidRule, Rejected
 from tuangou_core.money import Money
 from tuangou_core.pricing._discounts import Discount, Role, coupon_discount, percent_text
-from tuangou_core.pricing._policy import Context
 
 # -- what a run reads from the campaign, memoised ----------------------------------------------
 
@@ -47,14 +46,13 @@ def price_rule(campaign: Campaign, unit: Money, role: Role) -> tuple[str, str]:
 
 
 def discounts_in_play(
-    campaign: Campaign, context: Context, offers: Sequence[Discount]
+    campaign: Campaign, coupon_ids: Sequence[str], offers: Sequence[Discount]
 ) -> list[Discount]:
-    """The offers in force plus the coupons presented, in listed order.
+    """The offers in force plus the coupons presented (by *coupon_ids*), in listed order.
 
     Raises:
         InvalidRule: an offer that is not a Discount, repeats an id or is in another currency.
-        Rejected: ``duplicate_coupon``, ``unknown_coupon``; ``insufficient_points`` for more
-            points than the balance.
+        Rejected: ``duplicate_coupon``, ``unknown_coupon``.
     """
     currency = campaign.currency
     coupons = campaign_coupons(campaign)
@@ -86,7 +84,7 @@ def discounts_in_play(
         else:
             chosen.append(offer)
     presented: set[str] = set()
-    for ident in context.coupons:
+    for ident in coupon_ids:
         if ident in presented:
             raise Rejected("duplicate_coupon", f"coupon {ident!r} is presented twice", coupon=ident)
         presented.add(ident)
@@ -98,12 +96,4 @@ def discounts_in_play(
                 coupon=ident,
             )
         chosen.append(found)
-    if context.points_to_use is not None and context.points_to_use > context.points_balance:
-        raise Rejected(
-            "insufficient_points",
-            f"cannot redeem {context.points_to_use} points from a balance of "
-            f"{context.points_balance}",
-            field="points_to_use",
-            value=context.points_to_use,
-        )
     return chosen

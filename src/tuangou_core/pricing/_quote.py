@@ -6,6 +6,7 @@ amount; no line is negative; ``list_total − discount_total == total``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -15,6 +16,17 @@ from tuangou_core._text import display_width, html_table
 from tuangou_core.campaign import Funder, check_quantity
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Money
+
+
+def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of a slotted attrs class's slots, in field order.
+
+    For building values whose fields are already known valid without the generated
+    ``__init__``: ``object.__new__(cls)`` and one setter call per field. Only for classes
+    without converters or validators (a frozen class refuses ``setattr``; its slots' own
+    descriptors do not).
+    """
+    return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
 
 
 def _optional_price(value: object, field: str) -> Money | None:

@@ -10,15 +10,16 @@ from collections.abc import Sequence
 from typing import Final
 
 from tuangou_core.campaign import Campaign, TieredRule, check_quantity
-from tuangou_core.errors import InvalidInput
-from tuangou_core.money import Money
+from tuangou_core.errors import InvalidInput, Rejected
+from tuangou_core.money import MAX_MINOR, Money
 from tuangou_core.pricing._discounts import Discount, Role
-from tuangou_core.pricing._engine import SHIPPING_SKU, Priced, Resolved, run
-from tuangou_core.pricing._offers import discounts_in_play
+from tuangou_core.pricing._engine import SHIPPING_SKU, Priced, run
+from tuangou_core.pricing._plan import plan
 from tuangou_core.pricing._policy import Context, StackingPolicy
-from tuangou_core.pricing._quote import Line, Quote, QuoteLine, Skipped, Step
+from tuangou_core.pricing._quote import Line, Quote, QuoteLine, Skipped, Step, slot_setters
 
 _MEMBER_POLICY: Final = StackingPolicy()
+_PLAIN: Final = Context()
 
 
 # -- choosing the group price -----------------------------------------------------------------
@@ -72,39 +73,78 @@ def quote(
         Rejected: ``unknown_coupon`` or ``duplicate_coupon`` for the coupons presented;
             ``insufficient_points`` for more points than the balance.
     """
-    context = context or Context()
+    context = context or _PLAIN
     policy = policy or _MEMBER_POLICY
-    if isinstance(lines, str) or not isinstance(lines, Sequence) or not lines:
+    if not lines or (
+        type(lines) is not list
+        and type(lines) is not tuple
+        and (isinstance(lines, str) or not isinstance(lines, Sequence))
+    ):
         raise InvalidInput("invalid_line", "a quote needs at least one line", field="lines")
-    discounts = discounts_in_play(campaign, context, offers)
-    resolved = [_resolve(index, line, campaign, context) for index, line in enumerate(lines)]
-    return _quote_of(resolved, run(resolved, campaign, context, policy, discounts))
+    phases = plan(campaign, context.coupons, policy, offers).phases
+    wanted = context.points_to_use
+    if wanted is not None and wanted > context.points_balance:
+        raise Rejected(
+            "insufficient_points",
+            f"cannot redeem {wanted} points from a balance of {context.points_balance}",
+            field="points_to_use",
+            value=wanted,
+        )
+    cart = _Cart(lines, campaign, context)
+    single = None  # a one-line cart at the campaign's list price names the group rule
+    if len(lines) == 1 and cart.listed[0] == campaign.list_price:
+        single = cart.units[0]
+    priced = run(
+        cart.skus, cart.qtys, cart.list_totals, cart.base, campaign, context, policy, phases, single
+    )
+    return _quote_of(cart, priced)
 
 
-def _resolve(index: int, line: Line, campaign: Campaign, context: Context) -> Resolved:
-    if not isinstance(line, Line):
-        raise InvalidInput(
-            "invalid_line", f"lines[{index}] must be a Line", field=f"lines[{index}]"
-        )
-    currency = campaign.currency
-    if line.unit_price is None:
-        unit = group_unit_price(campaign, context)
-        listed = line.list_price or campaign.list_price
-    else:
-        unit = line.unit_price
-        if unit.currency != currency:
-            _mismatch(unit, currency, f"lines[{index}].unit_price")
-        listed = line.list_price or unit
-    if listed.currency != currency:
-        _mismatch(listed, currency, f"lines[{index}].list_price")
-    if unit.minor > listed.minor:
-        raise InvalidInput(
-            "invalid_price",
-            f"lines[{index}].unit_price {unit} is above its list price {listed}",
-            field=f"lines[{index}].unit_price",
-            value=str(unit),
-        )
-    return line.sku, line.qty, listed, unit
+class _Cart:
+    """The lines checked and resolved: each line's list and unit price, and its amounts."""
+
+    __slots__ = ("base", "list_totals", "listed", "qtys", "skus", "units")
+
+    def __init__(self, lines: Sequence[Line], campaign: Campaign, context: Context) -> None:
+        currency = campaign.currency
+        self.skus: list[str] = []
+        self.qtys: list[int] = []
+        self.listed: list[Money] = []
+        self.units: list[Money] = []
+        self.list_totals: list[int] = []
+        self.base: list[int] = []
+        add_sku, add_qty, add_listed = self.skus.append, self.qtys.append, self.listed.append
+        add_unit, add_list, add_base = self.units.append, self.list_totals.append, self.base.append
+        group_unit: Money | None = None
+        for index, line in enumerate(lines):
+            if type(line) is not Line and not isinstance(line, Line):
+                raise InvalidInput(
+                    "invalid_line", f"lines[{index}] must be a Line", field=f"lines[{index}]"
+                )
+            unit = line.unit_price
+            if unit is None:
+                unit = group_unit = group_unit or group_unit_price(campaign, context)
+                listed = line.list_price or campaign.list_price
+            else:
+                if unit.currency != currency:
+                    _mismatch(unit, currency, f"lines[{index}].unit_price")
+                listed = line.list_price or unit
+            if listed.currency != currency:
+                _mismatch(listed, currency, f"lines[{index}].list_price")
+            if unit.minor > listed.minor:
+                raise InvalidInput(
+                    "invalid_price",
+                    f"lines[{index}].unit_price {unit} is above its list price {listed}",
+                    field=f"lines[{index}].unit_price",
+                    value=str(unit),
+                )
+            qty = line.qty
+            add_sku(line.sku)
+            add_qty(qty)
+            add_listed(listed)
+            add_unit(unit)
+            add_list(listed.minor * qty)
+            add_base(unit.minor * qty)
 
 
 def _mismatch(value: Money, currency: str, field: str) -> None:
@@ -116,50 +156,141 @@ def _mismatch(value: Money, currency: str, field: str) -> None:
     )
 
 
-def _quote_of(resolved: list[Resolved], priced: Priced) -> Quote:
+# Building the frozen result: the values have no validators (they are checked above), so each
+# is made with object.__new__ and its slots' own setters, which costs about a third less than
+# the generated __init__ (that looks each slot up by name through object.__setattr__).
+_NEW: Final = object.__new__
+_SET_MINOR, _SET_CURRENCY = slot_setters(Money)
+_LINE_SETTERS: Final = slot_setters(QuoteLine)
+_L_SKU, _L_QTY, _L_LIST, _L_UNIT, _L_LIST_TOTAL, _L_BASE, _L_TOTAL, _L_SHIPPING = _LINE_SETTERS
+_S_KIND, _S_NAME, _S_RULE, _S_FUNDER, _S_AMOUNT, _S_SHARES, _S_PHASE, _S_NOTE, _S_POINTS = (
+    slot_setters(Step)
+)
+_Q_CURRENCY, _Q_LIST, _Q_BASE, _Q_STEPS, _Q_LINES, _Q_TOTAL, _Q_SKIPPED = slot_setters(Quote)
+
+
+def _quote_of(cart: _Cart, priced: Priced) -> Quote:
     """The frozen quote of a finished run: every Money, line and step built here, once."""
     currency = priced.currency
-    trusted = Money._trusted
-    lines = []
+    list_sum = sum(priced.list_totals)
+    if list_sum > MAX_MINOR:
+        _refuse_out_of_range(cart, priced)
+    # Every amount below is at most list_sum (a line's base and total at most its list total,
+    # a step at most the lines it took from), so none needs the bound checked again.
+    lines = _lines_of(cart, priced)
+    result = _NEW(Quote)
+    _Q_CURRENCY(result, currency)
+    _Q_LIST(result, _money(list_sum, currency))
+    _Q_BASE(result, _money(sum(priced.base), currency))
+    _Q_STEPS(result, _steps_of(priced, len(lines)))
+    _Q_LINES(result, lines)
+    _Q_TOTAL(result, _money(sum(priced.running), currency))
+    skipped = priced.skipped
+    _Q_SKIPPED(result, tuple([Skipped(name, why) for name, why in skipped]) if skipped else ())
+    return result
+
+
+def _money(minor: int, currency: str) -> Money:
+    # Money._trusted without its bound check: the caller has bounded every amount.
+    money = _NEW(Money)
+    _SET_MINOR(money, minor)
+    _SET_CURRENCY(money, currency)
+    return money
+
+
+def _lines_of(cart: _Cart, priced: Priced) -> tuple[QuoteLine, ...]:
+    currency = priced.currency
     base, running = priced.base, priced.running
-    # The goods lines come first; zip stops before the shipping line, added below.
-    for (sku, qty, listed, unit), line_list, line_base, line_left in zip(
-        resolved, priced.list_totals, base, running, strict=False
+    # Money built inline, here and in _steps_of: a quote makes some 30 of them.
+    new, set_minor, set_currency = _NEW, _SET_MINOR, _SET_CURRENCY
+    lines = []
+    for sku, qty, listed, unit, line_list, line_base, line_left in zip(
+        cart.skus,
+        cart.qtys,
+        cart.listed,
+        cart.units,
+        priced.list_totals,
+        base,
+        running,
+        strict=False,
     ):
         # A single unit's totals are its prices: reuse those amounts rather than build anew.
-        list_total = listed if qty == 1 else trusted(line_list, currency)
-        line_total = unit if qty == 1 else trusted(line_base, currency)
-        left = line_total if line_left == line_base else trusted(line_left, currency)
-        lines.append(QuoteLine(sku, qty, listed, unit, list_total, line_total, left))
+        if qty == 1:
+            list_total = listed
+            line_total = unit
+        else:
+            list_total = new(Money)
+            set_minor(list_total, line_list)
+            set_currency(list_total, currency)
+            line_total = new(Money)
+            set_minor(line_total, line_base)
+            set_currency(line_total, currency)
+        if line_left == line_base:
+            left = line_total
+        else:
+            left = new(Money)
+            set_minor(left, line_left)
+            set_currency(left, currency)
+        line = new(QuoteLine)
+        _L_SKU(line, sku)
+        _L_QTY(line, qty)
+        _L_LIST(line, listed)
+        _L_UNIT(line, unit)
+        _L_LIST_TOTAL(line, list_total)
+        _L_BASE(line, line_total)
+        _L_TOTAL(line, left)
+        _L_SHIPPING(line, False)
+        lines.append(line)
     index = priced.shipping_index
     if index is not None:
-        fee = trusted(base[index], currency)
-        left = fee if running[index] == base[index] else trusted(running[index], currency)
-        lines.append(QuoteLine(SHIPPING_SKU, 1, fee, fee, fee, fee, left, shipping=True))
-    n = len(lines)
-    steps = [
-        Step(
-            kind,
-            name,
-            rule,
-            funder,
-            trusted(sum(shares), currency),
-            tuple(shares) if len(shares) == n else (*shares, *(0,) * (n - len(shares))),
-            phase,
-            note,
-            points,
-        )
-        for phase, kind, name, rule, funder, shares, note, points in priced.steps
-    ]
-    return Quote(
-        currency,
-        trusted(sum(priced.list_totals), currency),
-        trusted(sum(base), currency),
-        tuple(steps),
-        tuple(lines),
-        trusted(sum(running), currency),
-        tuple([Skipped(name, reason) for name, reason in priced.skipped]),
-    )
+        fee = _money(base[index], currency)
+        left = fee if running[index] == base[index] else _money(running[index], currency)
+        line = new(QuoteLine)
+        for setter, value in zip(
+            _LINE_SETTERS, (SHIPPING_SKU, 1, fee, fee, fee, fee, left, True), strict=True
+        ):
+            setter(line, value)
+        lines.append(line)
+    return tuple(lines)
+
+
+def _steps_of(priced: Priced, n: int) -> tuple[Step, ...]:
+    currency = priced.currency
+    new, set_minor, set_currency = _NEW, _SET_MINOR, _SET_CURRENCY
+    steps = []
+    for phase, kind, name, rule, funder, taken, shares, note, points in priced.steps:
+        amount = new(Money)
+        set_minor(amount, taken)
+        set_currency(amount, currency)
+        step = new(Step)
+        _S_KIND(step, kind)
+        _S_NAME(step, name)
+        _S_RULE(step, rule)
+        _S_FUNDER(step, funder)
+        _S_AMOUNT(step, amount)
+        # A step that ran before the shipping line was added takes nothing of it.
+        _S_SHARES(step, tuple(shares) if len(shares) == n else (*shares, *(0,) * (n - len(shares))))
+        _S_PHASE(step, phase)
+        _S_NOTE(step, note)
+        _S_POINTS(step, points)
+        steps.append(step)
+    return tuple(steps)
+
+
+def _refuse_out_of_range(cart: _Cart, priced: Priced) -> None:
+    """Raise the bound error for the first amount past it, in the order the quote's amounts
+    are built (lines, steps, totals): a cart worth more than the bound is refused as before."""
+    values: list[int] = []
+    for qty, line_list, line_base, line_left in zip(
+        cart.qtys, priced.list_totals, priced.base, priced.running, strict=False
+    ):
+        if qty != 1:
+            values += [line_list, line_base]
+        values.append(line_left)
+    values += [record[5] for record in priced.steps]
+    values += [sum(priced.list_totals), sum(priced.base), sum(priced.running)]
+    for value in values:
+        Money._trusted(value, priced.currency)  # raises amount_out_of_range past the bound
 
 
 def quote_member(
