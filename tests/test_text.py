@@ -1,11 +1,17 @@
-"""Text for people: one display width, so tables align with Chinese names too."""
+"""Text for people: one display width, so tables align with Chinese names too; and the
+indented JSON the command line prints, exactly the standard encoder's."""
 
 from __future__ import annotations
 
+import enum
+import json
+import unicodedata
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuangou_core._text import display_width, pad, text_table
+from tuangou_core._text import display_width, json_text, pad, text_table
 
 
 def test_wide_characters_take_two_columns() -> None:
@@ -30,3 +36,62 @@ def test_pad_reaches_the_width_and_keeps_the_text(text: str, width: int, right: 
     padded = pad(text, width, right=right)
     assert padded.strip(" ") == text.strip(" ") or text.strip(" ") == ""
     assert display_width(padded) == max(width, display_width(text))
+
+
+def _slow_width(text: str) -> int:
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+@given(text=st.text(max_size=20) | st.text(st.characters(max_codepoint=127), max_size=20))
+def test_the_ascii_short_cut_counts_as_the_full_rule(text: str) -> None:
+    """ASCII text takes one column a character, by the full rule too."""
+    assert display_width(text) == _slow_width(text)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text()
+    | st.floats(allow_nan=True, allow_infinity=True)
+)
+_JSONISH = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(data=_JSONISH)
+def test_json_text_writes_the_standard_encoders_bytes(data: object) -> None:
+    """json_text is json.dumps(ensure_ascii=False, indent=2), character for character: empty
+    and nested containers, unicode and control characters, floats (left to json.dumps)."""
+    assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_json_text_leaves_what_it_does_not_know_to_the_standard_encoder() -> None:
+    """Non-string keys and subclasses of str and int are written by json.dumps itself, and a
+    value json.dumps refuses is refused alike."""
+    odd = {1: "one", "flag": Word.MERCHANT, "n": Number.ONE, "x": [None, True]}
+    assert json_text(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
+    with pytest.raises(TypeError):
+        json_text({"when": object()})
+
+
+class Word(enum.StrEnum):
+    """A str subclass."""
+
+    MERCHANT = "merchant"
+
+
+class Number(enum.IntEnum):
+    """An int subclass."""
+
+    ONE = 1

@@ -1,6 +1,7 @@
-"""Text for people: the display width of a string, aligned text tables, HTML tables.
+"""Text for people: the display width of a string, aligned text tables, HTML tables; and the
+indented JSON the command line prints.
 
-One place for all three, so a quote, a group state, a split and a statement align alike. A
+One place for all of them, so a quote, a group state, a split and a statement align alike. A
 terminal shows East Asian wide and full-width characters (张三丰, ￥) two columns wide, so
 padding counts columns, not characters: ``len()`` would misalign every row that names a
 member in Chinese.
@@ -9,15 +10,20 @@ member in Chinese.
 from __future__ import annotations
 
 import html
+import json
 import unicodedata
 from collections.abc import Collection, Sequence
+from json.encoder import encode_basestring
+from typing import Any
 
-__all__ = ["display_width", "html_table", "pad", "text_table"]
+__all__ = ["display_width", "html_table", "json_text", "pad", "text_table"]
 
 
 def display_width(text: str) -> int:
     """The columns *text* takes in a terminal: wide (W) and full-width (F) characters take
     two, combining marks none, every other character one."""
+    if text.isascii():
+        return len(text)  # no ASCII character is wide or combining: one column each
     width = 0
     for char in text:
         if unicodedata.combining(char):
@@ -57,3 +63,52 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], caption:
     )
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class _Unusual(Exception):
+    """A value :func:`json_text` leaves to the standard encoder."""
+
+
+def json_text(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, byte for byte, faster.
+
+    With an indent the standard library encodes in pure Python, one generator per level; the
+    statement of a busy day has millions of values. This writes the same text with one join
+    per container and the C string encoder for every string. Anything but dicts with string
+    keys, lists, tuples, strings, ints, booleans and None (floats, subclasses) goes to
+    ``json.dumps`` itself, so the result is always exactly its result.
+    """
+    try:
+        return _encode(data, "\n")
+    except _Unusual:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _encode(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        items = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
+        return f"{{{inner}{(',' + inner).join(items)}{newline}}}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return f"[{inner}{(',' + inner).join([_encode(item, inner) for item in value])}{newline}]"
+    if kind is int:
+        return int.__repr__(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    raise _Unusual

@@ -242,3 +242,57 @@ def test_unknown_values_are_not_serialized() -> None:
     with pytest.raises(TuangouError) as caught:
         to_data(object())
     assert caught.value.code == "not_serializable"
+
+
+def _fall_back_scenario(times: list[str]) -> Any:
+    return parse(
+        {
+            "schema": 1,
+            "campaign": {
+                "id": "dst",
+                "list_price": "100.00",
+                "rule": "fixed",
+                "size": 3,
+                "price": "70.00",
+                "window": "PT24H",
+            },
+            "events": [
+                {"at": at, "type": "open", "group": f"g{i}", "member": f"u{i}"}
+                for i, at in enumerate(times)
+            ],
+        }
+    )
+
+
+def test_instants_at_one_offset_share_one_zone_object() -> None:
+    """A file's '+08:00' instants all carry one tzinfo object (so the decider compares them
+    field by field); each instant and its text stay exactly as written."""
+    times = ["2026-03-01T10:00:00+08:00", "2026-03-01T10:00:05+08:00", "2026-03-01T11:00:00+08:00"]
+    commands = _fall_back_scenario(times).commands
+    assert len({id(c.at.tzinfo) for c in commands}) == 1
+    assert [c.at.isoformat() for c in commands] == times
+    assert [c.at for c in commands] == [datetime.fromisoformat(t) for t in times]
+
+
+def test_instants_in_the_repeated_hour_keep_their_order() -> None:
+    """New York's clocks go back at 02:00 EDT on 2026-11-01: 01:45-04:00 comes before
+    01:15-05:00, though its wall clock reads later. With one object per offset the two keep
+    their own offsets, compare by the instant, and the run orders them right: the second is
+    not taken for a command stamped before the clock, and the first opener's hold
+    has lapsed by then (half an hour later)."""
+    scenario = _fall_back_scenario(["2026-11-01T01:45:00-04:00", "2026-11-01T01:15:00-05:00"])
+    first, second = (c.at for c in scenario.commands)
+    assert first.tzinfo is not second.tzinfo
+    assert first < second
+    steps, fold = run(scenario.campaign, scenario.commands)
+    events = [e for step in steps for e in step.events]
+    assert [type(e).__name__ for e in events] == [
+        "GroupOpened",
+        "MemberJoined",
+        "OrderCancelled",
+        "GroupFailed",
+        "GroupOpened",
+        "MemberJoined",
+    ]
+    assert all(e.stamped_at is None for e in events)
+    assert fold.state.clock == second

@@ -98,9 +98,19 @@ class Fold:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
         elapsed = self.advance(command.at)
+        return (*elapsed, *self._decide_now(command))
+
+    def _decide_now(self, command: Command) -> tuple[Event, ...]:
+        """Decide *command* and apply its events, time having passed to its ``at`` already
+        (:meth:`advance`): :meth:`execute` without the time passing, for a caller that
+        advanced first and keeps what time caused apart.
+
+        Raises:
+            Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
+        """
         events = decide_now(self._draft, command)
         self.apply(events)
-        return (*elapsed, *events)
+        return tuple(events)
 
 
 def replay(campaign: Campaign, events: Iterable[Event]) -> CampaignState:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -77,8 +78,14 @@ class Draft:
         if id(record) not in self._owned:
             record = _copy(record)
             self._owned[id(record)] = record
+        setters = _SETTERS[type(record)]
         for name, value in changes.items():
-            object.__setattr__(record, name, value)
+            setters[name](record, value)
+        return record
+
+    def new(self, record: _R) -> _R:
+        """*record*, made by this draft: edited in place from now on."""
+        self._owned[id(record)] = record
         return record
 
     def owned_groups(self) -> dict[str, GroupState]:
@@ -152,18 +159,33 @@ class Draft:
 
 
 _R = TypeVar("_R", Order, GroupState)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in attrs.fields(cls)) for cls in (Order, GroupState)
+# A record's fields read in one call, and each slot's own setter: a frozen class refuses
+# setattr, and object.__setattr__ looks each name up on every call.
+_GETTERS: Final[dict[type, Callable[[Any], tuple[Any, ...]]]] = {
+    cls: attrgetter(*(f.name for f in attrs.fields(cls))) for cls in (Order, GroupState)
 }
+_SETTERS: Final[dict[type, dict[str, Callable[[Any, Any], None]]]] = {
+    cls: {f.name: cls.__dict__[f.name].__set__ for f in attrs.fields(cls)}
+    for cls in (Order, GroupState)
+}
+_ORDERED_SETTERS: Final = {cls: tuple(setters.values()) for cls, setters in _SETTERS.items()}
+_NEW: Final = object.__new__
 
 
 def _copy(record: _R) -> _R:
     # attrs.evolve re-runs __init__ through introspection; a record without validators
-    # copies field by field at a fraction of the cost.
-    copy = object.__new__(type(record))
-    for name in _FIELD_NAMES[type(record)]:
-        object.__setattr__(copy, name, getattr(record, name))
-    return copy
+    # copies slot by slot at a fraction of the cost.
+    cls = type(record)
+    return _build(cls, _GETTERS[cls](record))
+
+
+def _build(cls: type[_R], values: tuple[Any, ...]) -> _R:
+    # A record from its field values in field order, without the generated __init__ (Order
+    # and GroupState have no converters or validators: the decider made every value).
+    record = _NEW(cls)
+    for setter, value in zip(_ORDERED_SETTERS[cls], values, strict=True):
+        setter(record, value)
+    return record
 
 
 def _zero(draft: Draft) -> Money:
@@ -172,16 +194,28 @@ def _zero(draft: Draft) -> Money:
 
 def _on_opened(draft: Draft, event: GroupOpened) -> None:
     price = draft.campaign.rule.price
-    draft.owned_groups()[event.group] = GroupState(
-        event.group,
-        event.opener,
-        event.opener,
-        event.at,
-        event.deadline,
-        GroupStatus.OPEN,
-        price,
-        {},
-        spill_of=event.spill_of,
+    draft.owned_groups()[event.group] = draft.new(
+        _build(
+            GroupState,
+            (
+                event.group,
+                event.opener,
+                event.opener,
+                event.at,
+                event.deadline,
+                GroupStatus.OPEN,
+                price,
+                {},
+                0,  # pending
+                0,  # paid
+                0,  # virtual
+                (),  # winners
+                False,  # drawn
+                None,  # formed_at
+                0,  # formed_size
+                event.spill_of,
+            ),
+        )
     )
     deadlines = draft.deadlines = draft._own(draft.deadlines)
     draft.order_seq += 1
@@ -192,26 +226,34 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
     group = draft.groups[event.group]
     draft.order_seq += 1
     zero = _zero(draft)
-    order = Order(
-        event.group,
-        event.member,
-        draft.order_seq,
-        event.role,
-        event.qty,
-        OrderStatus.PENDING_PAYMENT,
-        event.at,
-        event.hold_until,
-        event.quote,
-        zero,
-        zero,
-        zero,
-        zero,
-        zero,
-        zero,
-        zero,
-        coupons=event.coupons,
+    order = _build(
+        Order,
+        (
+            event.group,
+            event.member,
+            draft.order_seq,
+            event.role,
+            event.qty,
+            OrderStatus.PENDING_PAYMENT,
+            event.at,
+            event.hold_until,
+            event.quote,
+            zero,  # paid
+            zero,  # refunded
+            zero,  # authorised
+            zero,  # after_sales
+            zero,  # settled
+            zero,  # returned
+            zero,  # unit_refunded
+            None,  # payment_id
+            "wechat",  # tender
+            0,  # refund_count
+            0,  # units_returned
+            event.coupons,
+            False,  # coupons_settled
+        ),
     )
-    draft.put_order(group, order, pending=group.pending + 1)
+    draft.put_order(group, draft.new(order), pending=group.pending + 1)
     _hold(draft, event.hold_until, event.group, event.member)
 
 

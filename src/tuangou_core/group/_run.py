@@ -50,7 +50,7 @@ def run(campaign: Campaign, commands: Iterable[Command]) -> tuple[tuple[ReplaySt
     for index, command in enumerate(commands):
         elapsed = fold.advance(command.at)
         try:
-            events = fold.execute(command)
+            events = fold._decide_now(command)  # time has passed: advance once, not twice
         except (Rejected, InvalidInput) as error:  # an InternalError is a bug: it propagates
             steps.append(ReplayStep(index, command, elapsed, error))
             continue

@@ -12,7 +12,7 @@ import json
 import sys
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 
@@ -369,14 +369,27 @@ def _datetime(value: object, key: str) -> datetime:
         raise _bad(
             "invalid_datetime", key, f"must be a datetime with an offset, got {value!r}", str(value)
         )
-    if value.tzinfo is None or value.utcoffset() is None:
+    zone = value.tzinfo
+    if zone is None or value.utcoffset() is None:
         raise _bad(
             "naive_datetime",
             key,
             f"must carry a UTC offset (e.g. +08:00), got the local {value.isoformat()}",
             value.isoformat(),
         )
+    if type(zone) is timezone and len(_OFFSETS) < _MAX_OFFSETS:
+        # Every "+08:00" read makes a new fixed-offset object; one object per offset lets the
+        # decider compare instants field by field instead of through two utcoffset() calls.
+        # A fixed offset has no repeated hour, so that comparison is exact; an IANA zone is
+        # left as it is (ZoneInfo keeps one object per key already).
+        shared = _OFFSETS.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
+        if shared is not zone:
+            value = value.replace(tzinfo=shared)
     return value
+
+
+_OFFSETS: dict[tuple[timedelta | None, str | None], timezone] = {}
+_MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file cannot grow it
 
 
 def _command(data: object, index: int, currency: str) -> Command:

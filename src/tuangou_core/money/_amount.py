@@ -85,8 +85,19 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str = "CNY") -> Money:
-        """Zero in *currency*."""
-        return cls(0, currency)
+        """Zero in *currency*.
+
+        Raises:
+            InvalidInput: ``unknown_currency``.
+        """
+        # Amounts are immutable, so every zero of a currency can be the one value: the group
+        # decider asks for one per order and per refund.
+        found = _ZEROS.get(currency) if type(currency) is str and cls is Money else None
+        if found is None:
+            found = cls(0, currency)
+            if cls is Money:
+                _ZEROS[found.currency] = found
+        return found
 
     @classmethod
     def parse(
@@ -223,6 +234,8 @@ class Money:
     def __ge__(self, other: Money) -> bool:
         return self.minor >= self._same(other, "compare").minor
 
+
+_ZEROS: dict[str, Money] = {}  # by currency code, filled as asked (known codes only)
 
 # The slots' own setters: a frozen class refuses setattr, and object.__setattr__ looks the
 # attribute up on every call; results of arithmetic are made often enough for it to matter.
