@@ -11,8 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -43,7 +42,17 @@ from tuangou_core.group._events import (
     WinnersDrawn,
 )
 from tuangou_core.group._projection import Projection
-from tuangou_core.group._state import ENDED, CampaignState, GroupState, Order, Unmatched
+from tuangou_core.group._state import (
+    ENDED,
+    SETTERS,
+    CampaignState,
+    GroupState,
+    Order,
+    StateRecord,
+    Unmatched,
+    build_record,
+    copy_record,
+)
 from tuangou_core.money import Money
 from tuangou_core.refunds import ENDING_REASONS, RefundReason
 
@@ -73,17 +82,17 @@ class Draft:
         self._owned[id(copy)] = copy
         return copy
 
-    def edit(self, record: _R, **changes: Any) -> _R:
+    def edit(self, record: StateRecord, **changes: Any) -> StateRecord:
         """*record* with *changes*: edited in place when this draft made it, else a copy."""
         if id(record) not in self._owned:
-            record = _copy(record)
+            record = copy_record(record)
             self._owned[id(record)] = record
-        setters = _SETTERS[type(record)]
+        setters = SETTERS[type(record)]
         for name, value in changes.items():
             setters[name](record, value)
         return record
 
-    def new(self, record: _R) -> _R:
+    def new(self, record: StateRecord) -> StateRecord:
         """*record*, made by this draft: edited in place from now on."""
         self._owned[id(record)] = record
         return record
@@ -158,36 +167,6 @@ class Draft:
             heapq.heappop(draws)
 
 
-_R = TypeVar("_R", Order, GroupState)
-# A record's fields read in one call, and each slot's own setter: a frozen class refuses
-# setattr, and object.__setattr__ looks each name up on every call.
-_GETTERS: Final[dict[type, Callable[[Any], tuple[Any, ...]]]] = {
-    cls: attrgetter(*(f.name for f in attrs.fields(cls))) for cls in (Order, GroupState)
-}
-_SETTERS: Final[dict[type, dict[str, Callable[[Any, Any], None]]]] = {
-    cls: {f.name: cls.__dict__[f.name].__set__ for f in attrs.fields(cls)}
-    for cls in (Order, GroupState)
-}
-_ORDERED_SETTERS: Final = {cls: tuple(setters.values()) for cls, setters in _SETTERS.items()}
-_NEW: Final = object.__new__
-
-
-def _copy(record: _R) -> _R:
-    # attrs.evolve re-runs __init__ through introspection; a record without validators
-    # copies slot by slot at a fraction of the cost.
-    cls = type(record)
-    return _build(cls, _GETTERS[cls](record))
-
-
-def _build(cls: type[_R], values: tuple[Any, ...]) -> _R:
-    # A record from its field values in field order, without the generated __init__ (Order
-    # and GroupState have no converters or validators: the decider made every value).
-    record = _NEW(cls)
-    for setter, value in zip(_ORDERED_SETTERS[cls], values, strict=True):
-        setter(record, value)
-    return record
-
-
 def _zero(draft: Draft) -> Money:
     return Money.zero(draft.campaign.currency)
 
@@ -195,7 +174,7 @@ def _zero(draft: Draft) -> Money:
 def _on_opened(draft: Draft, event: GroupOpened) -> None:
     price = draft.campaign.rule.price
     draft.owned_groups()[event.group] = draft.new(
-        _build(
+        build_record(
             GroupState,
             (
                 event.group,
@@ -226,7 +205,7 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
     group = draft.groups[event.group]
     draft.order_seq += 1
     zero = _zero(draft)
-    order = _build(
+    order = build_record(
         Order,
         (
             event.group,

@@ -8,8 +8,6 @@ refused (``payment_conflict``), as a reused transfer id is.
 
 from __future__ import annotations
 
-import attrs
-
 from tuangou_core.campaign import check_quantity
 from tuangou_core.errors import Conflict, InvalidInput
 from tuangou_core.group._commands import Pay, RequestRefund
@@ -33,7 +31,7 @@ from tuangou_core.group._outcomes import (
     release,
     return_payment,
 )
-from tuangou_core.group._state import ENDED, FORMED, View, find_group
+from tuangou_core.group._state import ENDED, FORMED, View, copy_record, find_group
 from tuangou_core.money import Money
 from tuangou_core.refunds import AmountRefund, RefundReason, UnitsRefund
 
@@ -133,7 +131,7 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         )
         return [arrived, back]
     events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, payment_id, tender)]
-    paid_now = attrs.evolve(order, status=OrderStatus.AWAITING_GROUP)
+    paid_now = copy_record(order, status=OrderStatus.AWAITING_GROUP)
     paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
     paid.append(paid_now)
     price = forming_price(view.campaign, len(paid))
@@ -145,7 +143,7 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         ]
         # The settling payment's cash is part of the order now: plan its refunds from it.
         cash = Money.zero(amount.currency) if capture else amount
-        settled = attrs.evolve(
+        settled = copy_record(
             paid_now,
             payment_id=payment_id,
             tender=tender,

@@ -5,9 +5,10 @@ Private: import these names from :mod:`tuangou_core.group`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Final, Protocol
+from operator import attrgetter
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
@@ -273,6 +274,42 @@ class CampaignState:
         return html_table(
             ("group", "member", "status", "due", "paid", "refunded"), rows, repr(self)
         )
+
+
+StateRecord = TypeVar("StateRecord", Order, GroupState)
+
+# A record's fields read in one call, and each slot's own setter: a frozen class refuses
+# setattr, and object.__setattr__ looks each name up on every call. attrs.evolve re-runs
+# __init__ through introspection; Order and GroupState have no converters or validators (the
+# decider made every value), so a copy slot by slot gives the same value at a fraction of it.
+_GETTERS: Final[dict[type, Callable[[Any], tuple[Any, ...]]]] = {
+    cls: attrgetter(*(f.name for f in attrs.fields(cls))) for cls in (Order, GroupState)
+}
+SETTERS: Final[dict[type, dict[str, Callable[[Any, Any], None]]]] = {
+    cls: {f.name: cls.__dict__[f.name].__set__ for f in attrs.fields(cls)}
+    for cls in (Order, GroupState)
+}
+_ORDERED_SETTERS: Final = {cls: tuple(setters.values()) for cls, setters in SETTERS.items()}
+_NEW: Final = object.__new__
+
+
+def build_record(cls: type[StateRecord], values: tuple[Any, ...]) -> StateRecord:
+    """An Order or GroupState from every field's value, in field order."""
+    record = _NEW(cls)
+    for setter, value in zip(_ORDERED_SETTERS[cls], values, strict=True):
+        setter(record, value)
+    return record
+
+
+def copy_record(record: StateRecord, **changes: Any) -> StateRecord:
+    """*record* with *changes*, as ``attrs.evolve`` would give it, without re-running
+    ``__init__``."""
+    cls = type(record)
+    copy = build_record(cls, _GETTERS[cls](record))
+    setters = SETTERS[cls]
+    for name, value in changes.items():
+        setters[name](copy, value)
+    return copy
 
 
 def find_group(view: View, group_id: str) -> GroupState:
