@@ -14,7 +14,7 @@ import attrs
 
 from tuangou_core._records import Records, amount_columns, amount_names
 from tuangou_core._text import html_table
-from tuangou_core.campaign import Funder
+from tuangou_core.campaign import FeeSchedule, Funder
 from tuangou_core.group import (
     CampaignState,
     GroupState,
@@ -26,6 +26,7 @@ from tuangou_core.group import (
     ReplayStep,
 )
 from tuangou_core.money import Money
+from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.reporting._statement_text import statement_text
 from tuangou_core.reporting._totals import SplitTotal, Total
@@ -34,7 +35,6 @@ from tuangou_core.settlement import (
     Difference,
     Split,
     audit,
-    balances,
     journal,
     reconcile,
     split_order,
@@ -307,9 +307,32 @@ class Statement:
         )
 
 
-def _order_line(order: Order, state: CampaignState, refunds: tuple[RefundDue, ...]) -> OrderLine:
+class _Splits:
+    """Each order's contract split, worked out once per distinct (net, due, discount): the
+    orders of a campaign mostly share their figures, and their quotes are shared objects."""
+
+    def __init__(self, fees: FeeSchedule) -> None:
+        self.fees = fees
+        self.splits: dict[tuple[Money, Money, Money], Split] = {}
+        self.discounts: dict[int, tuple[Quote, Money]] = {}
+
+    def of(self, order: Order) -> Split:
+        quote = order.quote
+        known = self.discounts.get(id(quote))
+        if known is None or known[0] is not quote:
+            known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM))
+        key = (order.net, order.due, known[1])
+        split = self.splits.get(key)
+        if split is None:
+            split = self.splits[key] = split_order(*key, self.fees)
+        return split
+
+
+def _order_line(
+    order: Order, state: CampaignState, refunds: tuple[RefundDue, ...], splits: _Splits
+) -> OrderLine:
     campaign = state.campaign
-    split = split_order(order.net, order.due, order.quote.funded_by(Funder.PLATFORM), campaign.fees)
+    split = splits.of(order)
     points = None
     if campaign.points is not None:
         points = campaign.points.standing(order.net) if order.status in _FORMED else 0
@@ -349,8 +372,10 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
     for event in events:
         if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
             refunds.setdefault((event.group, event.member), []).append(event)
+    splits = _Splits(campaign.fees)
     orders = tuple(
-        _order_line(o, state, tuple(refunds.get((o.group, o.member), ()))) for o in state.orders()
+        _order_line(o, state, tuple(refunds.get((o.group, o.member), ())), splits)
+        for o in state.orders()
     )
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
     groups = tuple(
@@ -369,7 +394,8 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         for step in steps
         if step.rejected is not None
     )
-    sums = balances(entries, currency)
+    books = trial_balance(entries, currency)
+    sums = {row.account: row for row in books.rows}
     rule = campaign.points
     standing = sum(o.points or 0 for o in orders)
     liability = Total(rule.value.minor * standing if rule else 0, currency)
@@ -385,7 +411,7 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         standing,
         liability,
         rule.funded_by.value if rule else Funder.MERCHANT.value,
-        trial_balance(entries, currency).balanced,
+        books.balanced,
         len(entries),
         {account.value: balance for account, balance in sums.items()},
         rule is not None,

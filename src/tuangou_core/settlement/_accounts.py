@@ -26,6 +26,10 @@ class Side(enum.Enum):
     DEBIT = "debit"
     CREDIT = "credit"
 
+    # Members are singletons compared by identity, so identity is a sound hash; Enum's own
+    # __hash__ is Python code, and the journal hashes sides and accounts millions of times.
+    __hash__ = object.__hash__
+
 
 class AccountType(enum.Enum):
     """What an account is, which fixes its normal side."""
@@ -52,6 +56,8 @@ class Account(enum.Enum):
     REFUNDS_PAYABLE = "refunds_payable"  # liability: owed back to customers, not yet paid
     POINTS_LIABILITY = "points_liability"  # liability: member points standing, at their value
     PLATFORM_REVENUE = "platform_revenue"  # revenue: the platform's take on the base
+
+    __hash__ = object.__hash__  # as Side's: identity, at C speed
 
     @property
     def type(self) -> AccountType:

@@ -91,17 +91,43 @@ def balances(
         InvalidInput: ``currency_mismatch`` for entries in two currencies (or not in
             *currency*), ``invalid_entry`` for an item that is not an entry.
     """
-    items = _entries(entries)
-    code = _currency(items, currency)
+    return _tally(_entries(entries), currency)[0]
+
+
+def _tally(
+    items: Sequence[JournalEntry], currency: str | None
+) -> tuple[dict[Account, Balance], tuple[str, ...]]:
+    # One pass over the postings: each account's debits and credits, the currency checked,
+    # and the ids of entries whose own debits and credits differ.
+    code = Currency.of(currency).code if currency is not None else None
     debits = dict.fromkeys(Account, 0)
     credits = dict.fromkeys(Account, 0)
+    unbalanced: list[str] = []
     for entry in items:
+        gap = 0
         for posting in entry.postings:
+            amount = posting.amount
+            if amount.currency != code:
+                if code is not None:
+                    raise InvalidInput(
+                        "currency_mismatch",
+                        f"entry {entry.id} is in {amount.currency}, the journal in {code}: one "
+                        "currency a journal",
+                        entry=entry.id,
+                        value=amount.currency,
+                    )
+                code = amount.currency
             if posting.side is Side.DEBIT:
-                debits[posting.account] += posting.amount.minor
+                debits[posting.account] += amount.minor
+                gap += amount.minor
             else:
-                credits[posting.account] += posting.amount.minor
-    return {a: Balance(a, debits[a], credits[a], code) for a in Account}
+                credits[posting.account] += amount.minor
+                gap -= amount.minor
+        if gap:
+            unbalanced.append(entry.id)
+    code = code or "CNY"
+    sums = {a: Balance(a, debits[a], credits[a], code) for a in Account}
+    return sums, tuple(unbalanced)
 
 
 def party_balances(
@@ -173,18 +199,11 @@ def trial_balance(entries: Iterable[JournalEntry], currency: str | None = None) 
         InvalidInput: as :func:`balances`.
     """
     items = _entries(entries)
-    sums = balances(items, currency)
-    rows = tuple(sums[a] for a in Account)
+    sums, unbalanced = _tally(items, currency)
+    rows = tuple(sums.values())
     debit_column = sum(r.debits - r.credits for r in rows if r.debits > r.credits)
     credit_column = sum(r.credits - r.debits for r in rows if r.credits > r.debits)
-    unbalanced = tuple(
-        entry.id
-        for entry in items
-        if sum(p.amount.minor for p in entry.postings if p.side is Side.DEBIT)
-        != sum(p.amount.minor for p in entry.postings if p.side is Side.CREDIT)
-    )
-    code = rows[0].currency if rows else _currency(items, currency)
-    return TrialBalance(rows, debit_column, credit_column, len(items), code, unbalanced)
+    return TrialBalance(rows, debit_column, credit_column, len(items), rows[0].currency, unbalanced)
 
 
 def holdings(sums: Mapping[Account, Balance]) -> tuple[int, int]:
