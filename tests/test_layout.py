@@ -28,6 +28,7 @@ STAGES: dict[str, int] = {
     "_text": 0,
     "_frames": 0,
     "_records": 0,
+    "_validators": 0,
     "_version": 0,
     "money": 1,
     "timing": 2,

@@ -54,6 +54,7 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     ("InvalidScenario", "a scenario file that cannot be replayed"),
     ("SerializationError", "data that cannot be read back into a value"),
     ("StoreError", "the event store failed or holds what this library cannot read"),
+    ("TuangouError", "the environment failed the command line: not the input, not a bug"),
     ("InternalError", "a bug in the library, never the caller's mistake"),
 )
 

@@ -217,7 +217,7 @@ class ErrorCode(enum.StrEnum):
     INVALID_RATE = (
         "invalid_rate",
         "InvalidInput",
-        'rate text that is not `"0.006"`, `"5%"` or `"1/3"`',
+        'rate text that is not `"0.006"`, `"5%"` or `"1/3"`, or a rate of more than 64 digits',
     )
     UNKNOWN_ROUNDING = (
         "unknown_rounding",
@@ -228,7 +228,7 @@ class ErrorCode(enum.StrEnum):
     INVALID_WEIGHTS = (
         "invalid_weights",
         "InvalidInput",
-        "allocation weights empty, all zero or negative, or `split` into an absurd number of parts",
+        "allocation weights empty, all zero or negative, not numbers, or more than 100 000 of them",
     )
     INVALID_DURATION = (
         "invalid_duration",
@@ -237,6 +237,11 @@ class ErrorCode(enum.StrEnum):
     )
     INVALID_DATETIME = ("invalid_datetime", "InvalidInput", "not a datetime (or not ISO 8601 text)")
     NAIVE_DATETIME = ("naive_datetime", "InvalidInput", "a datetime without a UTC offset")
+    DATETIME_OUT_OF_RANGE = (
+        "datetime_out_of_range",
+        "InvalidInput",
+        "an instant before 1970-01-01 or from 9000-01-01 on (UTC), or a deadline past year 9999",
+    )
     UNKNOWN_TIMEZONE = ("unknown_timezone", "InvalidInput", "not an IANA time zone name")
     TIME_WENT_BACKWARDS = (
         "time_went_backwards",
@@ -401,6 +406,16 @@ class ErrorCode(enum.StrEnum):
         "a required key is missing (`schema`, `events[3].amount`)",
     )
     UNSUPPORTED_SCHEMA = ("unsupported_schema", "InvalidInput", "`schema` is not 1")
+    TOO_DEEP = (
+        "too_deep",
+        "InvalidInput",
+        "plain data (a scenario file, a `from_data` document) nested deeper than 32 levels",
+    )
+    INVALID_PLACES = (
+        "invalid_places",
+        "InvalidInput",
+        "decimal places for `Rate.as_decimal` that are not a whole number from 0 to 100",
+    )
     # -- InvalidRule: a campaign or policy that cannot run, refused when it is built --------------
 
     INVALID_RULE = (
@@ -423,6 +438,16 @@ class ErrorCode(enum.StrEnum):
     # -- InvalidScenario: a scenario file that cannot be replayed ---------------------------------
 
     FILE_NOT_FOUND = ("file_not_found", "InvalidScenario", "the file cannot be read")
+    NOT_A_FILE = (
+        "not_a_file",
+        "InvalidScenario",
+        "the path is not a regular file (a directory, a FIFO, a device); `-` reads standard input",
+    )
+    INPUT_TOO_LARGE = (
+        "input_too_large",
+        "InvalidScenario",
+        "a scenario of more than 16 MiB (a file or standard input)",
+    )
     INVALID_TOML = ("invalid_toml", "InvalidScenario", "the file is not TOML")
     INVALID_JSON = ("invalid_json", "InvalidScenario", "the file is not JSON")
     INVALID_SCENARIO = (

@@ -2,42 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 from math import lcm
 from typing import Final
 
 from tuangou_core.errors import InvalidInput
-from tuangou_core.money._amount import Money
+from tuangou_core.money._amount import MAX_MINOR, Money
 from tuangou_core.money._rate import to_fraction
 
+MAX_WEIGHTS: Final = 100_000
+"""The most weights one allocation (or parts one split) may have: more than any order has lines,
+tenders or members (a group holds at most 100 000), few enough to stay fast."""
 
-def _integer_weights(weights: Sequence[int | Decimal | Fraction]) -> list[int]:
-    if isinstance(weights, str | bytes) or not isinstance(weights, Sequence | Iterable):
+
+def _integer_weights(weights: object) -> list[int]:
+    if isinstance(weights, str | bytes | Mapping) or not isinstance(weights, Iterable):
         raise InvalidInput(
-            "invalid_weights", "weights must be a sequence of numbers", value=weights
+            "invalid_weights",
+            f"weights must be a sequence of numbers, got {type(weights).__name__}",
+            field="weights",
+            value=type(weights).__name__,
         )
-    items = list(weights)
+    items = list(islice(weights, MAX_WEIGHTS + 1))
+    if len(items) > MAX_WEIGHTS:
+        raise InvalidInput(
+            "invalid_weights",
+            f"cannot allocate over more than {MAX_WEIGHTS} weights",
+            field="weights",
+            value=MAX_WEIGHTS + 1,
+        )
     if not items:
-        raise InvalidInput("invalid_weights", "cannot allocate over no weights", value=items)
+        raise InvalidInput(
+            "invalid_weights", "cannot allocate over no weights", field="weights", value=0
+        )
     if all(type(w) is int for w in items):
-        integers: list[int] = items  # type: ignore[assignment]
+        integers: list[int] = items
     else:
-        fractions = [to_fraction(w, "weight") for w in items]
+        fractions = [to_fraction(w, f"weights[{i}]") for i, w in enumerate(items)]
         scale = lcm(*(f.denominator for f in fractions))
         integers = [int(f * scale) for f in fractions]
     for index, weight in enumerate(integers):
         if weight < 0:
             raise InvalidInput(
                 "invalid_weights",
-                f"weight {index} is negative ({items[index]})",
+                f"weights[{index}] is negative ({items[index]})",
                 field=f"weights[{index}]",
-                value=items[index],
+                value=str(items[index]),
             )
     if not any(integers):
         raise InvalidInput(
-            "invalid_weights", "cannot allocate over weights that are all zero", value=items
+            "invalid_weights",
+            "cannot allocate over weights that are all zero",
+            field="weights",
+            value=len(integers),
         )
     return integers
 
@@ -59,7 +79,9 @@ def allocate(total: Money, weights: Sequence[int | Decimal | Fraction]) -> tuple
         exact share; a zero weight gets zero.
 
     Raises:
-        InvalidInput: ``invalid_weights`` (empty, negative, all zero), ``float_refused``.
+        InvalidInput: ``not_money``; ``invalid_weights`` (empty, negative, all zero, more
+            than :data:`MAX_WEIGHTS`), ``float_refused``, ``invalid_rate`` (a weight that is
+            not a number).
     """
     if not isinstance(total, Money):
         raise InvalidInput("not_money", "allocate needs a Money total", value=total)
@@ -76,17 +98,25 @@ def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
     then the leftover units go one each to the parts with the largest remainders, ties to the
     earlier position; a negative amount is divided as its absolute value and each part negated.
 
-    Nothing is checked here: the caller vouches for the weights (``int``, non-negative, not all
-    zero). :func:`allocate` checks them first; the pricing engine spreads over amounts it holds.
-
     Args:
-        amount: the minor units to divide.
-        weights: non-negative ints, not all zero.
+        amount: the minor units to divide, an ``int`` within ±``MAX_MINOR``.
+        weights: non-negative ints, not all zero, at most :data:`MAX_WEIGHTS` of them.
 
     Returns:
         One part per weight, summing exactly to *amount*.
+
+    Raises:
+        InvalidInput: ``invalid_weights`` (not ints, empty, negative, all zero, too many),
+            ``invalid_amount`` or ``amount_out_of_range`` for the amount.
     """
+    if type(amount) is not int or not -MAX_MINOR <= amount <= MAX_MINOR:
+        Money(amount)  # raises the amount's own error
+    if type(weights) is not list or not all(type(w) is int and w >= 0 for w in weights):
+        weights = _checked_ints(weights)
     whole = sum(weights)
+    if whole <= 0 or len(weights) > MAX_WEIGHTS:
+        weights = _checked_ints(weights)
+        whole = sum(weights)
     size = abs(amount)
     parts: list[int] = []
     remainders: list[int] = []
@@ -103,17 +133,30 @@ def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
     return parts if amount >= 0 else [-part for part in parts]
 
 
+def _checked_ints(weights: object) -> list[int]:
+    integers = _integer_weights(weights)
+    if integers != list(weights):  # type: ignore[call-overload]
+        raise InvalidInput(
+            "invalid_weights",
+            "allocate_minor weights must be ints; use allocate for Decimal or Fraction weights",
+            field="weights",
+            value=type(weights).__name__,
+        )
+    return integers
+
+
 def split(total: Money, n: int) -> tuple[Money, ...]:
     """Divide *total* into *n* parts as equal as can be, the larger ones first.
 
     Raises:
-        InvalidInput: ``invalid_weights`` when *n* is not a positive int.
+        InvalidInput: ``invalid_weights`` when *n* is not an int from 1 to
+            :data:`MAX_WEIGHTS`.
     """
-    if type(n) is not int or not 1 <= n <= _MAX_PARTS:
+    if type(n) is not int or not 1 <= n <= MAX_WEIGHTS:
         raise InvalidInput(
-            "invalid_weights", f"split needs 1 <= n <= {_MAX_PARTS}, got {n!r}", value=n
+            "invalid_weights",
+            f"split needs a whole number of parts from 1 to {MAX_WEIGHTS}, got {n!r}",
+            field="n",
+            value=n if type(n) is int else type(n).__name__,
         )
     return allocate(total, [1] * n)
-
-
-_MAX_PARTS: Final = 1_000_000  # more parts than any order has lines, tenders or members

@@ -27,10 +27,12 @@ def _check_minor(minor: object) -> int:
     assert isinstance(minor, int)
     if -MAX_MINOR <= minor <= MAX_MINOR:
         return minor
+    shown = minor if minor.bit_length() <= 256 else f"<int of {minor.bit_length()} bits>"
     raise InvalidInput(
         "amount_out_of_range",
-        f"amount of {minor} minor units is beyond the bound of ±{MAX_MINOR}",
-        value=minor,
+        f"amount of {shown} minor units is beyond the bound of ±{MAX_MINOR}",
+        field="minor",
+        value=shown,
     )
 
 

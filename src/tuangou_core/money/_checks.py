@@ -15,8 +15,12 @@ def refuse_non_int(value: object, what: str) -> NoReturn:
         raise InvalidInput(
             "float_refused",
             f"{what} must not be a float (got {value!r}); pass a decimal string or Decimal",
+            field=what,
             value=value,
         )
     raise InvalidInput(
-        "invalid_amount", f"{what} must be an int, got {type(value).__name__}", value=value
+        "invalid_amount",
+        f"{what} must be an int, got {type(value).__name__}",
+        field=what,
+        value=value if isinstance(value, bool) else type(value).__name__,
     )

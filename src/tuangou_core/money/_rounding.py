@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import decimal
 import enum
+from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Final, NoReturn
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money._checks import refuse_non_int
@@ -37,7 +38,8 @@ class Rounding(enum.Enum):
 
         Raises:
             InvalidInput: ``division_by_zero`` when the denominator is 0, ``float_refused``
-                for a float operand.
+                for a float operand, ``invalid_amount`` for any other operand that is not an
+                ``int`` (a ``bool`` included).
         """
         if type(numerator) is int and type(denominator) is int and numerator >= 0 < denominator:
             # The everyday case (a fee or a percentage of a positive amount), kept short.
@@ -47,7 +49,7 @@ class Rounding(enum.Enum):
             if self is Rounding.HALF_UP:
                 return quotient + 1 if 2 * remainder >= denominator else quotient
         for operand in (numerator, denominator):
-            if isinstance(operand, float):
+            if type(operand) is not int:
                 refuse_non_int(operand, "a quotient's operand")
         if denominator == 0:
             raise InvalidInput("division_by_zero", "cannot divide an amount by zero")
@@ -77,12 +79,50 @@ class Rounding(enum.Enum):
             return quotient if positive else quotient + 1
         return quotient if quotient % 2 == 0 else quotient + 1
 
-    def round(self, value: Fraction | int) -> int:
-        """Round an exact fraction to an integer with this mode; a float is refused."""
+    def round(self, value: Fraction | Decimal | int) -> int:
+        """Round an exact number to an integer with this mode.
+
+        Args:
+            value: a ``Fraction``, an ``int`` or a finite ``Decimal``, each of at most
+                :data:`MAX_DIGITS` digits (numerator and denominator) and a ``Decimal``
+                exponent within ±:data:`MAX_DIGITS`; checked before any arithmetic, so
+                ``Decimal("1e999999999")`` is refused at once.
+
+        Returns:
+            The rounded integer.
+
+        Raises:
+            InvalidInput: ``float_refused`` for a float; ``invalid_amount`` for text, ``None``,
+                a ``bool``, NaN, infinity or anything else, and for a number past the bounds.
+        """
+        if type(value) is int:
+            return _bounded(value, value)
+        if isinstance(value, Fraction):
+            _bounded(value.numerator, value)
+            _bounded(value.denominator, value)
+            return self.divide(value.numerator, value.denominator)
+        if isinstance(value, Decimal):
+            if not value.is_finite() or (
+                value and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS
+            ):
+                raise InvalidInput(
+                    "invalid_amount",
+                    f"a value to round must be finite and within 10**±{MAX_DIGITS}, got {value}",
+                    field="value",
+                    value=str(value)[:80],
+                )
+            if len(value.as_tuple().digits) > 2 * MAX_DIGITS:
+                _too_long(value)
+            exact = Fraction(value)
+            return self.divide(exact.numerator, exact.denominator)
         if isinstance(value, float):
             refuse_non_int(value, "a value to round")
-        value = Fraction(value)
-        return self.divide(value.numerator, value.denominator)
+        raise InvalidInput(
+            "invalid_amount",
+            f"a value to round must be a Fraction, Decimal or int, got {type(value).__name__}",
+            field="value",
+            value=value if isinstance(value, str) and len(value) <= 80 else type(value).__name__,
+        )
 
     @property
     def decimal_mode(self) -> str:
@@ -98,15 +138,45 @@ class Rounding(enum.Enum):
         """
         if isinstance(value, Rounding):
             return value
+        if not isinstance(value, str):
+            raise InvalidInput(
+                "unknown_rounding",
+                f"rounding must be a Rounding or its name, got {type(value).__name__}",
+                field="rounding",
+                value=type(value).__name__,
+            )
         try:
             return cls(str(value).lower())
         except ValueError:
             names = ", ".join(mode.value for mode in cls)
             raise InvalidInput(
                 "unknown_rounding",
-                f"rounding must be one of {names}, got {value!r}",
-                value=value,
+                f"rounding must be one of {names}, got {value[:40]!r}",
+                field="rounding",
+                value=value[:40],
             ) from None
+
+
+MAX_DIGITS: Final = 64
+"""The most digits of an int, or of a fraction's numerator or denominator, that is rounded; a
+``Decimal``'s exponent stays within ±MAX_DIGITS too. Far more than any amount or rate needs."""
+
+_MAX_INT: Final = 10**MAX_DIGITS
+
+
+def _bounded(number: int, value: object) -> int:
+    if -_MAX_INT < number < _MAX_INT:
+        return number
+    _too_long(value)
+
+
+def _too_long(value: object) -> NoReturn:
+    raise InvalidInput(
+        "invalid_amount",
+        f"a value to round must have at most {MAX_DIGITS} digits",
+        field="value",
+        value=type(value).__name__,
+    )
 
 
 _DECIMAL_MODES: Final = {

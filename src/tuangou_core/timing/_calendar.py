@@ -10,55 +10,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
-from dateutil.rrule import rruleset, rrulestr
 
 from tuangou_core.errors import InvalidInput, InvalidRule, Rejected
 from tuangou_core.timing._durations import Duration
 from tuangou_core.timing._instants import as_zone, require_aware
+from tuangou_core.timing._rules import DayRule, calendar_error, parse_rule
 
-_RULE_ANCHOR: Final = datetime(2000, 1, 1)  # rules recur on the wall clock
-_MAX_RULE_TEXT: Final = 2000
 _MAX_PUSHES: Final = 16  # quiet periods chained back to back; more is a broken calendar
+MAX_ENTRIES: Final = 64  # extensions, quiet hours or slots of one calendar, each
 
 
 def _calendar_error(field: str, message: str, value: object) -> InvalidRule:
-    return InvalidRule("invalid_calendar", f"{field} {message}", field=field, value=value)
-
-
-def _parse_rule(text: str | None, field: str) -> rruleset | None:
-    if text is None:
-        return None
-    if not isinstance(text, str) or not text.strip() or len(text) > _MAX_RULE_TEXT:
-        raise _calendar_error(field, "must be RFC 5545 recurrence text", text)
-    if "DTSTART" in text.upper():
-        raise _calendar_error(
-            field, "must not carry DTSTART: rules recur on the campaign's wall clock", text
-        )
-    body = text.strip()
-    if not any(body.upper().startswith(p) for p in ("RRULE:", "RDATE", "EXDATE", "EXRULE")):
-        body = "RRULE:" + body
-    try:
-        parsed = rrulestr(body, dtstart=_RULE_ANCHOR, forceset=True, cache=True)
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError, AttributeError) as error:
-        raise _calendar_error(field, f"is not a valid recurrence rule ({error})", text) from None
-    if not isinstance(parsed, rruleset):
-        raise _calendar_error(field, "must be RFC 5545 recurrence text", text)
-    return parsed
+    return calendar_error(field, message, value)
 
 
 def _parse_time(value: object, field: str) -> time:
     if isinstance(value, time) and value.tzinfo is None:
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 32:
         try:
-            return time.fromisoformat(value.strip())
+            found = time.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise _calendar_error(field, f"must be a wall-clock time like '22:00', got {value!r}", value)
+        else:
+            if found.tzinfo is None:
+                return found
+            raise _calendar_error(
+                field,
+                f"must be a wall-clock time without an offset ('22:00'), got {value!r}: "
+                "the campaign's time zone gives the offset",
+                value,
+            )
+    shown = value if isinstance(value, str | time) else type(value).__name__
+    raise _calendar_error(field, f"must be a wall-clock time like '22:00', got {shown!r}", shown)
 
 
 def _wall(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -68,12 +57,17 @@ def _wall(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=tz).astimezone(UTC)
 
 
-def _matches(rule: rruleset | None, day: date) -> bool:
+def _matches(rule: DayRule | None, day: date, starts: date | None) -> bool:
     if rule is None:
         return True
-    start = datetime.combine(day, time())
-    found = rule.after(start, inc=True)
-    return found is not None and found.date() == day
+    if rule.needs_start and starts is None:
+        raise _calendar_error(
+            "calendar.starts",
+            "is required by a rule that recurs from its start (INTERVAL, or WEEKLY, MONTHLY or "
+            "YEARLY without BYDAY or BYMONTHDAY)",
+            None,
+        )
+    return rule.matches(day, starts)
 
 
 def _to_start(value: object) -> time:
@@ -103,14 +97,17 @@ class Extension:
 
     rule: str
     add: Duration = attrs.field(converter=_to_duration)
-    _parsed: rruleset | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _parsed: DayRule | None = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_parsed", _parse_rule(self.rule, "calendar.extension.rule"))
+        if self.rule is None:
+            raise _calendar_error("calendar.extension.rule", "is required", None)
+        object.__setattr__(self, "_parsed", parse_rule(self.rule, "calendar.extension.rule"))
 
-    def applies(self, day: date) -> bool:
-        """True when a group opened on local *day* gets the extension."""
-        return _matches(self._parsed, day)
+    def applies(self, day: date, starts: date | None = None) -> bool:
+        """True when a group opened on local *day* gets the extension (*starts*: the
+        calendar's first day, for a rule that recurs from it)."""
+        return _matches(self._parsed, _day(day), starts)
 
 
 @attrs.frozen
@@ -124,24 +121,27 @@ class QuietHours:
     start: time = attrs.field(converter=_to_start)
     end: time = attrs.field(converter=_to_end)
     rule: str | None = None
-    _parsed: rruleset | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _parsed: DayRule | None = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.start == self.end:
             raise _calendar_error("calendar.quiet", "must not start and end at once", None)
-        object.__setattr__(self, "_parsed", _parse_rule(self.rule, "calendar.quiet.rule"))
+        object.__setattr__(self, "_parsed", parse_rule(self.rule, "calendar.quiet.rule"))
 
-    def period_around(self, instant: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    def period_around(
+        self, instant: datetime, tz: ZoneInfo | str, starts: date | None = None
+    ) -> tuple[datetime, datetime] | None:
         """The quiet period holding *instant*, as ``(start, end)`` UTC instants, or None."""
-        local = instant.astimezone(tz)
+        zone_info = as_zone(tz)
+        local = require_aware(instant, "instant").astimezone(zone_info)
         instant = instant.astimezone(UTC)
         wraps = self.start > self.end
         for offset in (0, -1) if wraps else (0,):
             day = local.date() + timedelta(days=offset)
-            if not _matches(self._parsed, day):
+            if not _matches(self._parsed, day, starts):
                 continue
-            begin = _wall(day, self.start, tz)
-            finish = _wall(day + timedelta(days=1) if wraps else day, self.end, tz)
+            begin = _wall(day, self.start, zone_info)
+            finish = _wall(day + timedelta(days=1) if wraps else day, self.end, zone_info)
             if begin <= instant < finish:
                 return begin, finish
         return None
@@ -155,34 +155,66 @@ class Slot:
     start: time = attrs.field(converter=_to_start)
     end: time = attrs.field(converter=_to_end)
     rule: str | None = None
-    _parsed: rruleset | None = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _parsed: DayRule | None = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.start >= self.end:
             raise _calendar_error(
                 "calendar.slot", f"must start before it ends ({self.start}–{self.end})", None
             )
-        object.__setattr__(self, "_parsed", _parse_rule(self.rule, "calendar.slot.rule"))
+        object.__setattr__(self, "_parsed", parse_rule(self.rule, "calendar.slot.rule"))
 
-    def end_for(self, instant: datetime, tz: ZoneInfo) -> datetime | None:
+    def end_for(
+        self, instant: datetime, tz: ZoneInfo | str, starts: date | None = None
+    ) -> datetime | None:
         """The end of this slot (a UTC instant) when *instant* lies inside it, else None."""
-        local = instant.astimezone(tz)
+        zone_info = as_zone(tz)
+        local = require_aware(instant, "instant").astimezone(zone_info)
         instant = instant.astimezone(UTC)
         day = local.date()
-        if not _matches(self._parsed, day):
+        if not _matches(self._parsed, day, starts):
             return None
-        begin, finish = _wall(day, self.start, tz), _wall(day, self.end, tz)
+        begin, finish = _wall(day, self.start, zone_info), _wall(day, self.end, zone_info)
         return finish if begin <= instant < finish else None
+
+
+def _day(value: object) -> date:
+    if type(value) is not date:
+        raise InvalidInput(
+            "invalid_datetime",
+            f"day must be a date, got {type(value).__name__}",
+            field="day",
+            value=type(value).__name__,
+        )
+    return value
+
+
+def _starts(value: object) -> date | None:
+    if value is None or type(value) is date:
+        return value
+    if isinstance(value, str) and len(value) <= 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    shown = value if isinstance(value, str) else type(value).__name__
+    raise _calendar_error(
+        "calendar.starts", f"must be a local date like '2026-03-01', got {shown!r}", shown
+    )
 
 
 def _tuple_of(kind: type[Any], field: str) -> Any:
     def convert(values: object) -> tuple[Any, ...]:
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            raise _calendar_error(field, "must be a list", values)
-        items = tuple(values)
+        if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+            raise _calendar_error(field, "must be a list", type(values).__name__)
+        items = tuple(islice(values, MAX_ENTRIES + 1))
+        if len(items) > MAX_ENTRIES:
+            raise _calendar_error(field, f"must hold at most {MAX_ENTRIES} entries", MAX_ENTRIES)
         for item in items:
             if not isinstance(item, kind):
-                raise _calendar_error(field, f"must hold {kind.__name__} values", item)
+                raise _calendar_error(
+                    field, f"must hold {kind.__name__} values", type(item).__name__
+                )
         return items
 
     return convert
@@ -211,11 +243,33 @@ class Calendar:
         extensions: extra time for groups opened on matching days (they add up).
         quiet: quiet hours; a deadline inside one moves to its end.
         slots: when any are given, groups open only inside a slot and close by its end.
+        starts: the campaign's first local day, from which the rules recur (RFC 5545's
+            DTSTART); no day before it matches a rule. Required by a rule that recurs from its
+            start (``INTERVAL``, or ``FREQ=WEEKLY`` without ``BYDAY``, …: docs/windows.md).
+
+    At most :data:`MAX_ENTRIES` entries of each kind.
+
+    Raises:
+        InvalidRule: ``invalid_calendar`` naming the field.
     """
 
     extensions: tuple[Extension, ...] = attrs.field(default=(), converter=_extensions)
     quiet: tuple[QuietHours, ...] = attrs.field(default=(), converter=_quiet)
     slots: tuple[Slot, ...] = attrs.field(default=(), converter=_slots)
+    starts: date | None = attrs.field(default=None, converter=_starts)
+
+    def __attrs_post_init__(self) -> None:
+        if self.starts is None:
+            for name in ("extensions", "quiet", "slots"):
+                for index, entry in enumerate(getattr(self, name)):
+                    parsed = entry._parsed
+                    if parsed is not None and parsed.needs_start:
+                        raise _calendar_error(
+                            f"calendar.{name}[{index}].rule",
+                            "recurs from its start (INTERVAL, or WEEKLY, MONTHLY or YEARLY "
+                            "without BYDAY or BYMONTHDAY): name calendar.starts",
+                            entry.rule,
+                        )
 
     @classmethod
     def build(cls, data: Mapping[str, Any] | None) -> Calendar:
@@ -232,13 +286,14 @@ class Calendar:
             return cls()
         if not isinstance(data, Mapping):
             raise _calendar_error("calendar", "must be a table", data)
-        unknown = sorted(set(data) - {"extensions", "quiet", "slots"})
+        unknown = sorted(str(key) for key in set(data) - {"extensions", "quiet", "slots", "starts"})
         if unknown:
-            raise _calendar_error(f"calendar.{unknown[0]}", "is not a known key", unknown[0])
+            raise _calendar_error(f"calendar.{unknown[0][:40]}", "is not a known key", unknown[0])
         return cls(
             extensions=_built(Extension, data, "extensions", {"rule", "add"}),
             quiet=_built(QuietHours, data, "quiet", {"start", "end", "rule"}),
             slots=_built(Slot, data, "slots", {"start", "end", "rule"}),
+            starts=data.get("starts"),
         )
 
     def may_open(self, at: datetime, tz: ZoneInfo | str) -> bool:
@@ -251,7 +306,7 @@ class Calendar:
         zone_info = as_zone(tz)
         if not self.slots:
             return True
-        return any(slot.end_for(instant, zone_info) is not None for slot in self.slots)
+        return any(slot.end_for(instant, zone_info, self.starts) is not None for slot in self.slots)
 
     def deadline(
         self, opened_at: datetime, duration: Duration | str, tz: ZoneInfo | str
@@ -262,7 +317,9 @@ class Calendar:
         window = Duration.parse(duration, "window")
         slot_end: datetime | None = None
         if self.slots:
-            ends = [e for e in (s.end_for(instant, zone_info) for s in self.slots) if e]
+            ends = [
+                e for e in (s.end_for(instant, zone_info, self.starts) for s in self.slots) if e
+            ]
             if not ends:
                 raise Rejected(
                     "outside_slot",
@@ -275,7 +332,7 @@ class Calendar:
         result = window.after(instant, zone_info)
         opening_day = instant.astimezone(zone_info).date()
         for extension in self.extensions:
-            if extension.applies(opening_day):
+            if extension.applies(opening_day, self.starts):
                 result = extension.add.after(result, zone_info)
         result = self._after_quiet(result.astimezone(UTC), zone_info)
         if slot_end is not None and slot_end < result:
@@ -284,7 +341,8 @@ class Calendar:
 
     def _after_quiet(self, instant: datetime, tz: ZoneInfo) -> datetime:
         for _ in range(_MAX_PUSHES):
-            ends = [p[1] for p in (q.period_around(instant, tz) for q in self.quiet) if p]
+            periods = (q.period_around(instant, tz, self.starts) for q in self.quiet)
+            ends = [p[1] for p in periods if p]
             if not ends:
                 return instant
             instant = max(ends)
@@ -292,12 +350,14 @@ class Calendar:
 
 
 def _rows(value: object, field: str) -> tuple[Mapping[str, Any], ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise _calendar_error(field, "must be a list of tables", value)
-    rows = tuple(value)
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _calendar_error(field, "must be a list of tables", type(value).__name__)
+    rows = tuple(islice(value, MAX_ENTRIES + 1))
+    if len(rows) > MAX_ENTRIES:
+        raise _calendar_error(field, f"must hold at most {MAX_ENTRIES} entries", MAX_ENTRIES)
     for row in rows:
         if not isinstance(row, Mapping):
-            raise _calendar_error(field, "must be a list of tables", row)
+            raise _calendar_error(field, "must be a list of tables", type(row).__name__)
     return rows
 
 
@@ -305,13 +365,13 @@ def _built(kind: type[Any], data: Mapping[str, Any], key: str, known: set[str]) 
     built = []
     for index, row in enumerate(_rows(data.get(key, ()), f"calendar.{key}")):
         where = f"calendar.{key}[{index}]"
-        unknown = sorted(set(row) - known)
+        unknown = sorted(str(key) for key in set(row) - known)
         if unknown:
-            raise _calendar_error(f"{where}.{unknown[0]}", "is not a known key", unknown[0])
+            raise _calendar_error(f"{where}.{unknown[0][:40]}", "is not a known key", unknown[0])
         try:
-            built.append(kind(**row))
+            built.append(kind(**{str(key): value for key, value in row.items()}))
         except TypeError as error:  # a required key is missing
-            raise _calendar_error(where, f"misses a key ({error})", dict(row)) from None
+            raise _calendar_error(where, f"misses a key ({error})", sorted(map(str, row))) from None
         except InvalidInput as error:
             name = str(error.fields.get("field", "")).rsplit(".", 1)[-1]
             field = f"{where}.{name}" if name else where

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from tuangou_core._validators import whole
 from tuangou_core.errors import InvalidInput
-from tuangou_core.timing._instants import require_aware
+from tuangou_core.timing._instants import as_zone, require_aware
 
 _DURATION: Final = re.compile(
     r"P(?:(?P<years>[0-9]+)Y)?(?:(?P<months>[0-9]+)M)?"
@@ -27,16 +28,47 @@ _MAX_SECONDS: Final = 366 * 86400 * 10  # ten years: no campaign window is longe
 _MAX_TEXT: Final = 64  # longer text cannot be a duration of at most ten years
 
 
+_MONTHS: Final = whole("duration.months", 0, _MAX_SECONDS, code="invalid_duration")
+_DAYS: Final = whole("duration.days", 0, _MAX_SECONDS, code="invalid_duration")
+_SECONDS: Final = whole("duration.seconds", 0, _MAX_SECONDS, code="invalid_duration")
+
+
+def _months(value: object) -> int:
+    return _MONTHS(value)
+
+
+def _days(value: object) -> int:
+    return _DAYS(value)
+
+
+def _seconds(value: object) -> int:
+    return _SECONDS(value)
+
+
 @attrs.frozen
 class Duration:
     """An ISO 8601 duration: calendar part (years, months, days) and exact part (seconds).
 
-    Build one with :meth:`parse`. ``str()`` gives back the canonical ISO text.
+    Build one with :meth:`parse`. ``str()`` gives back the canonical ISO text. Each part is a
+    whole number of at least zero; together they are longer than zero and at most ten years.
+
+    Raises:
+        InvalidInput: ``invalid_duration`` naming the part.
     """
 
-    months: int = 0
-    days: int = 0
-    seconds: int = 0
+    months: int = attrs.field(default=0, converter=_months)
+    days: int = attrs.field(default=0, converter=_days)
+    seconds: int = attrs.field(default=0, converter=_seconds)
+
+    def __attrs_post_init__(self) -> None:
+        approximate = self.months * 31 * 86400 + self.days * 86400 + self.seconds
+        if approximate <= 0 or approximate > _MAX_SECONDS:
+            raise InvalidInput(
+                "invalid_duration",
+                f"duration must be longer than zero and at most ten years, got {self}",
+                field="duration",
+                value=str(self),
+            )
 
     @classmethod
     def parse(cls, text: str | Duration | timedelta, field: str = "duration") -> Duration:
@@ -46,14 +78,16 @@ class Duration:
             InvalidInput: ``invalid_duration`` naming *field* for junk, a zero or negative
                 length, fractions, or more than ten years.
         """
+        if not isinstance(field, str):
+            field = "duration"
         if isinstance(text, Duration):
             return text
         if isinstance(text, timedelta):
             seconds = text.total_seconds()
-            if seconds != int(seconds):
+            if seconds != int(seconds) or not 0 < seconds <= _MAX_SECONDS:
                 raise InvalidInput(
                     "invalid_duration",
-                    f"{field} must be whole seconds",
+                    f"{field} must be whole seconds, longer than zero and at most ten years",
                     field=field,
                     value=str(text),
                 )
@@ -63,26 +97,26 @@ class Duration:
             usable = isinstance(text, str) and len(text) <= _MAX_TEXT
             match = _DURATION.fullmatch(text.strip()) if usable else None
             if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
+                shown = text if isinstance(text, str) and usable else type(text).__name__
                 raise InvalidInput(
                     "invalid_duration",
-                    f"{field} must be an ISO 8601 duration like 'PT24H' or 'P1D', got {text!r}",
+                    f"{field} must be an ISO 8601 duration like 'PT24H' or 'P1D', got {shown!r}",
                     field=field,
-                    value=text,
+                    value=shown,
                 )
             parts = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
-            found = cls(
-                months=parts["years"] * 12 + parts["months"],
-                days=parts["weeks"] * 7 + parts["days"],
-                seconds=parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"],
-            )
-        approximate = found.months * 31 * 86400 + found.days * 86400 + found.seconds
-        if approximate <= 0 or approximate > _MAX_SECONDS:
-            raise InvalidInput(
-                "invalid_duration",
-                f"{field} must be longer than zero and at most ten years, got {text!r}",
-                field=field,
-                value=str(text),
-            )
+            months = parts["years"] * 12 + parts["months"]
+            days = parts["weeks"] * 7 + parts["days"]
+            seconds = parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"]
+            approximate = months * 31 * 86400 + days * 86400 + seconds
+            if approximate <= 0 or approximate > _MAX_SECONDS:
+                raise InvalidInput(
+                    "invalid_duration",
+                    f"{field} must be longer than zero and at most ten years, got {text!r}",
+                    field=field,
+                    value=str(text),
+                )
+            found = cls(months, days, seconds)
         return found
 
     def after(self, start: datetime, tz: ZoneInfo) -> datetime:
@@ -96,10 +130,23 @@ class Duration:
             An aware datetime in *tz*.
 
         Raises:
-            InvalidInput: ``naive_datetime`` for a naive *start*.
+            InvalidInput: ``naive_datetime`` for a naive *start*, ``datetime_out_of_range`` for
+                a start outside the library's range or a result past year 9999,
+                ``unknown_timezone``.
         """
         # A naive start would be read in the machine's own zone: refuse it.
-        local = require_aware(start, "start").astimezone(tz)
+        tz = as_zone(tz)
+        try:
+            return self._after(require_aware(start, "start").astimezone(tz), tz)
+        except OverflowError:
+            raise InvalidInput(
+                "datetime_out_of_range",
+                f"{self} after {start.isoformat()} lies past year 9999",
+                field="start",
+                value=start.isoformat(),
+            ) from None
+
+    def _after(self, local: datetime, tz: ZoneInfo) -> datetime:
         if self.months or self.days:
             wall = local.replace(tzinfo=None) + relativedelta(months=self.months, days=self.days)
             # Calendar units move the wall clock; the UTC round trip resolves a skipped hour

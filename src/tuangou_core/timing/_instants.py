@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tuangou_core.errors import InvalidInput
 
+EARLIEST: Final = datetime(1970, 1, 1, tzinfo=UTC)
+"""The earliest instant the library accepts (the Unix epoch)."""
+
+LATEST: Final = datetime(9000, 1, 1, tzinfo=UTC)
+"""The first instant the library refuses: far beyond any campaign, and far enough below
+year 9999 that every deadline (a window of at most ten years, calendar extensions) is computed
+without overflow."""
+
 
 def require_aware(value: object, field: str) -> datetime:
-    """Return *value* if it is a time-zone-aware datetime.
+    """Return *value* if it is a time-zone-aware datetime from :data:`EARLIEST` to before
+    :data:`LATEST`.
 
     Raises:
         InvalidInput: ``naive_datetime`` for a naive one, ``invalid_datetime`` for anything
-            that is not a datetime; both name *field*.
+            that is not a datetime, ``datetime_out_of_range`` outside the range; each names
+            *field*.
     """
     if not isinstance(value, datetime):
         raise InvalidInput(
@@ -29,6 +40,18 @@ def require_aware(value: object, field: str) -> datetime:
             field=field,
             value=value.isoformat(),
         )
+    try:
+        inside = EARLIEST <= value < LATEST
+    except OverflowError:  # 0001-01-01 with a positive offset lies before year 1 in UTC
+        inside = False
+    if not inside:
+        raise InvalidInput(
+            "datetime_out_of_range",
+            f"{field} must lie from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC), "
+            f"got {value.isoformat()}",
+            field=field,
+            value=value.isoformat(),
+        )
     return value
 
 
@@ -39,17 +62,24 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
         InvalidInput: ``unknown_timezone`` naming *field*.
     """
     try:
-        if not isinstance(name, str) or not name or ".." in name or name.startswith("/"):
+        if (
+            not isinstance(name, str)
+            or not name
+            or len(name) > 64
+            or ".." in name
+            or name.startswith("/")
+        ):
             raise ValueError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(
             "unknown_timezone",
-            f"{field} must be an IANA time zone name like 'Asia/Shanghai', got {name!r}",
+            f"{field} must be an IANA time zone name like 'Asia/Shanghai', got "
+            f"{name[:64] if isinstance(name, str) else type(name).__name__!r}",
             field=field,
-            value=name,
+            value=name[:64] if isinstance(name, str) else type(name).__name__,
         ) from None
 
 
-def as_zone(tz: ZoneInfo | str) -> ZoneInfo:
-    return tz if isinstance(tz, ZoneInfo) else zone(tz)
+def as_zone(tz: ZoneInfo | str, field: str = "tz") -> ZoneInfo:
+    return tz if isinstance(tz, ZoneInfo) else zone(tz, field)
