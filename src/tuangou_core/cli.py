@@ -226,7 +226,15 @@ def _write(output: str, path: str | None) -> None:
         TuangouError: ``output_failed`` when it cannot be written.
     """
     if path is None:
-        sys.stdout.write(output)
+        try:
+            sys.stdout.write(output)
+            sys.stdout.flush()
+        except (OSError, ValueError, AttributeError) as error:  # full, closed or broken
+            _silence_stdout()
+            reason = getattr(error, "strerror", None) or "standard output is closed"
+            raise TuangouError(
+                "output_failed", f"standard output cannot be written ({reason})"
+            ) from None
         return
     target = Path(path)
     temporary = target.with_name(f".{target.name}.tuangou-{os.getpid()}.tmp")
@@ -239,6 +247,17 @@ def _write(output: str, path: str | None) -> None:
         raise TuangouError(
             "output_failed", f"-o {path} cannot be written ({error.strerror or error})"
         ) from None
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again when the interpreter flushes at exit and print
+    # "Exception ignored": point the descriptor at the null device so that flush succeeds.
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -439,7 +439,10 @@ def test_a_bad_policy_is_refused_naming_the_field() -> None:
     """Policies refuse missing phases, odd exclusions, share caps above 1 and unknown modes."""
     cases = [
         ({"phases": ["item", "order"]}, "policy.phases"),
-        ({"exclusive": [("coupon",)]}, "policy.exclusive"),
+        ({"exclusive": [("coupon",)]}, "policy.exclusive[0]"),
+        ({"exclusive": [1]}, "policy.exclusive[0]"),
+        ({"exclusive": "coupon"}, "policy.exclusive"),
+        ({"best_of": [["a"]]}, "policy.best_of"),
         ({"max_discount_share": "150%"}, "policy.max_discount_share"),
         ({"rounding": "sideways"}, "policy.rounding"),
     ]

@@ -26,6 +26,7 @@ from tuangou_core.campaign._rules import (
 from tuangou_core.campaign._validation import (
     MAX_GROUP_SIZE,
     MAX_QUANTITY,
+    check_id,
     check_quantity,
     choice,
     money_field_value,
@@ -50,6 +51,7 @@ __all__ = [
     "SeckillRule",
     "Tier",
     "TieredRule",
+    "check_id",
     "check_quantity",
     "choice",
     "money_field_value",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from tuangou_core._validators import listed
 from tuangou_core.campaign._coupons import Coupon
 from tuangou_core.campaign._fees import FeeSchedule
 from tuangou_core.campaign._points import PointsRule
@@ -46,7 +47,8 @@ def campaign_fields(
     """
     if not isinstance(data, Mapping):
         raise rule_error("campaign", "must be a table", type(data).__name__)
-    data = dict(data)
+    data = {str(key): value for key, value in data.items()}
+    coupon_rows = listed(coupons, "coupons", code="invalid_rule", error=InvalidRule, max_items=1000)
     refuse_unknown(data, _CAMPAIGN_KEYS, "campaign")
     currency = data.get("currency", "CNY")
     if not isinstance(currency, str):
@@ -81,8 +83,8 @@ def campaign_fields(
         "coupons": tuple(
             Coupon.build(c, currency)
             if isinstance(c, Mapping)
-            else raise_error(rule_error("coupons", "must be a list of tables", c))
-            for c in coupons
+            else raise_error(rule_error("coupons", "must be a list of tables", type(c).__name__))
+            for c in coupon_rows
         ),
         "calendar": _calendar(data.get("calendar")),
         "points": None if points is None else PointsRule.build(points, currency),
@@ -139,7 +141,8 @@ def _duration(value: object, field: str) -> Duration:
 
 
 def _build_rule(name: object, data: Mapping[str, Any], currency: str) -> GroupRule:
-    if name not in _RULE_KEYS:
+    if not isinstance(name, str) or name not in _RULE_KEYS:
+        name = name if isinstance(name, str | None) else type(name).__name__
         raise rule_error("campaign.rule", "must be 'fixed', 'tiered', 'lottery' or 'seckill'", name)
     assert isinstance(name, str)
     for other, keys in _RULE_KEYS.items():

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from tuangou_core._validators import instance, items, text
 from tuangou_core.campaign._build import campaign_fields
 from tuangou_core.campaign._coupons import Coupon
 from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._rules import (
+    Expiry,
+    FixedRule,
+    GroupRule,
+    LotteryRule,
+    Overflow,
+    SeckillRule,
+    TieredRule,
+)
+from tuangou_core.campaign._validation import choice, positive_price, rule_error, rule_id, whole
+from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.campaign._points import PointsRule
-from tuangou_core.campaign._rules import Expiry, FixedRule, GroupRule, Overflow, TieredRule
-from tuangou_core.campaign._validation import positive_price, rule_error, whole
 from tuangou_core.money import Money
 from tuangou_core.timing import Calendar, Duration, deadline, may_open, zone
 
@@ -26,6 +36,125 @@ _NO_FEES: Final = FeeSchedule()
 
 def _default_max_size(rule: GroupRule) -> int:
     return rule.size
+
+
+# The converters of the fields: each refuses a value of the wrong kind with an InvalidRule naming
+# the field, before __attrs_post_init__ checks how the fields fit together.
+
+
+def _id(value: str) -> str:
+    return rule_id(value, "campaign.id")
+
+
+def _list_price(value: Money) -> Money:
+    return _MONEY_LIST(value)
+
+
+def _rule(value: GroupRule) -> GroupRule:
+    return _RULE(value)
+
+
+def _timezone(value: str) -> str:
+    return _TIMEZONE(value)
+
+
+def _window(value: Duration | str) -> Duration:
+    return _duration(value, "campaign.window")
+
+
+def _payment_timeout(value: Duration | str) -> Duration:
+    return _duration(value, "campaign.payment_timeout")
+
+
+def _duration(value: object, field: str) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    try:
+        return Duration.parse(value, field)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        raise InvalidRule(error.code, error.message, **error.fields) from None
+
+
+def _on_expiry(value: Expiry | str) -> Expiry:
+    return choice(Expiry, value, "campaign.on_expiry")
+
+
+def _overflow(value: Overflow | str) -> Overflow:
+    return choice(Overflow, value, "campaign.overflow")
+
+
+def _optional_count(field: str) -> Callable[[object], int | None]:
+    def convert(value: object) -> int | None:
+        return None if value is None else whole(value, field, -(10**15), 10**15)
+
+    return convert
+
+
+_virtual_min = _optional_count("campaign.virtual_min")
+_stock = _optional_count("campaign.stock")
+_per_member_limit = _optional_count("campaign.per_member_limit")
+
+
+def _virtual_min_of(value: int | None) -> int | None:
+    return _virtual_min(value)
+
+
+def _stock_of(value: int | None) -> int | None:
+    return _stock(value)
+
+
+def _per_member_limit_of(value: int | None) -> int | None:
+    return _per_member_limit(value)
+
+
+def _max_size(value: int) -> int:
+    return whole(value, "campaign.max_size", -(10**15), 10**15)
+
+
+def _leader_price(value: Money | None) -> Money | None:
+    return None if value is None else _MONEY_LEADER(value)
+
+
+def _fees(value: FeeSchedule) -> FeeSchedule:
+    return _FEES(value)
+
+
+def _coupons(value: Iterable[Coupon]) -> tuple[Coupon, ...]:
+    return _COUPONS(value)
+
+
+def _calendar(value: Calendar) -> Calendar:
+    return _CALENDAR(value)
+
+
+def _points(value: PointsRule | None) -> PointsRule | None:
+    return None if value is None else _POINTS(value)
+
+
+_MONEY_LIST: Final = instance(
+    Money, "campaign.list_price", code="invalid_rule", error=InvalidRule, what="an amount (Money)"
+)
+_MONEY_LEADER: Final = instance(
+    Money, "campaign.leader_price", code="invalid_rule", error=InvalidRule, what="an amount (Money)"
+)
+_RULE: Final[Callable[[object], GroupRule]] = instance(
+    (FixedRule, TieredRule, LotteryRule, SeckillRule),
+    "campaign.rule",
+    code="invalid_rule",
+    error=InvalidRule,
+    what="a group rule (FixedRule, TieredRule, LotteryRule or SeckillRule)",
+)
+_TIMEZONE: Final = text("campaign.timezone", code="unknown_timezone", error=InvalidRule)
+_FEES: Final = instance(FeeSchedule, "campaign.fees", code="invalid_rule", error=InvalidRule)
+_COUPONS: Final = items(
+    "coupons",
+    instance(Coupon, "coupons", code="invalid_rule", error=InvalidRule),
+    code="invalid_rule",
+    error=InvalidRule,
+    max_items=1000,
+)
+_CALENDAR: Final = instance(Calendar, "campaign.calendar", code="invalid_rule", error=InvalidRule)
+_POINTS: Final = instance(PointsRule, "campaign.points", code="invalid_rule", error=InvalidRule)
 
 
 @attrs.frozen(cache_hash=True)  # hashed on every memoised quote: compute it once
@@ -55,30 +184,34 @@ class Campaign:
         InvalidRule: naming the field, for any rule that cannot be run.
     """
 
-    id: str
-    list_price: Money
-    rule: GroupRule
-    timezone: str = "Asia/Shanghai"
-    window: Duration = _DEFAULT_WINDOW
-    payment_timeout: Duration = _DEFAULT_PAYMENT_TIMEOUT
-    on_expiry: Expiry = Expiry.FAIL
-    virtual_min: int | None = None
-    max_size: int = attrs.field(
-        default=attrs.Factory(lambda self: _default_max_size(self.rule), takes_self=True)
+    id: str = attrs.field(converter=_id)
+    list_price: Money = attrs.field(converter=_list_price)
+    rule: GroupRule = attrs.field(converter=_rule)
+    timezone: str = attrs.field(default="Asia/Shanghai", converter=_timezone)
+    window: Duration = attrs.field(default=_DEFAULT_WINDOW, converter=_window)
+    payment_timeout: Duration = attrs.field(
+        default=_DEFAULT_PAYMENT_TIMEOUT, converter=_payment_timeout
     )
-    overflow: Overflow = Overflow.REJECT
-    leader_price: Money | None = None
-    stock: int | None = None
-    per_member_limit: int | None = None
-    fees: FeeSchedule = _NO_FEES
-    coupons: tuple[Coupon, ...] = ()
-    calendar: Calendar = _PLAIN_CALENDAR
-    points: PointsRule | None = None
+    on_expiry: Expiry = attrs.field(default=Expiry.FAIL, converter=_on_expiry)
+    virtual_min: int | None = attrs.field(default=None, converter=_virtual_min_of)
+    max_size: int = attrs.field(
+        default=attrs.Factory(lambda self: _default_max_size(self.rule), takes_self=True),
+        converter=_max_size,
+    )
+    overflow: Overflow = attrs.field(default=Overflow.REJECT, converter=_overflow)
+    leader_price: Money | None = attrs.field(default=None, converter=_leader_price)
+    stock: int | None = attrs.field(default=None, converter=_stock_of)
+    per_member_limit: int | None = attrs.field(default=None, converter=_per_member_limit_of)
+    fees: FeeSchedule = attrs.field(default=_NO_FEES, converter=_fees)
+    coupons: tuple[Coupon, ...] = attrs.field(default=(), converter=_coupons)
+    calendar: Calendar = attrs.field(default=_PLAIN_CALENDAR, converter=_calendar)
+    points: PointsRule | None = attrs.field(default=None, converter=_points)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise rule_error("campaign.id", "must be a non-empty string", self.id)
-        zone(self.timezone, "campaign.timezone")
+        try:
+            zone(self.timezone, "campaign.timezone")
+        except InvalidInput as error:
+            raise InvalidRule(error.code, error.message, **error.fields) from None
         positive_price(self.list_price, "campaign.list_price")
         currency = self.list_price.currency
         prices = [("rule.price", self.rule.price)]

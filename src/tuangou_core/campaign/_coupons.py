@@ -15,9 +15,9 @@ import attrs
 from tuangou_core.campaign._validation import (
     choice,
     money_or_none,
-    raise_error,
     refuse_unknown,
     rule_error,
+    rule_id,
 )
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money, Rate
@@ -39,6 +39,38 @@ class CouponKind(enum.Enum):
     THRESHOLD = "threshold"  # 满 threshold 减 amount
 
 
+def _id(value: str) -> str:
+    return rule_id(value, "coupons.id")
+
+
+def _kind(value: CouponKind | str) -> CouponKind:
+    return choice(CouponKind, value, "coupon.kind")
+
+
+def _funded_by(value: Funder | str) -> Funder:
+    return choice(Funder, value, "coupon.funded_by")
+
+
+def _optional_money(value: object, field: str) -> Money | None:
+    if value is None or isinstance(value, Money):
+        return value
+    raise rule_error(field, f"must be an amount (Money), got {type(value).__name__}", None)
+
+
+def _amount(value: Money | None) -> Money | None:
+    return _optional_money(value, "coupon.amount")
+
+
+def _threshold(value: Money | None) -> Money | None:
+    return _optional_money(value, "coupon.threshold")
+
+
+def _percent_of(value: Rate | None) -> Rate | None:
+    if value is None or isinstance(value, Rate):
+        return value
+    raise rule_error("coupon.percent", f"must be a Rate, got {type(value).__name__}", None)
+
+
 @attrs.frozen
 class Coupon:
     """A coupon a member may present when opening or joining.
@@ -52,17 +84,15 @@ class Coupon:
         percent: for percent off, e.g. ``Rate("10%")``.
     """
 
-    id: str
-    kind: CouponKind
-    funded_by: Funder = Funder.MERCHANT
-    amount: Money | None = None
-    threshold: Money | None = None
-    percent: Rate | None = None
+    id: str = attrs.field(converter=_id)
+    kind: CouponKind = attrs.field(converter=_kind)
+    funded_by: Funder = attrs.field(default=Funder.MERCHANT, converter=_funded_by)
+    amount: Money | None = attrs.field(default=None, converter=_amount)
+    threshold: Money | None = attrs.field(default=None, converter=_threshold)
+    percent: Rate | None = attrs.field(default=None, converter=_percent_of)
 
     def __attrs_post_init__(self) -> None:
         field = f"coupons[{self.id}]"
-        if not isinstance(self.id, str) or not self.id:
-            raise rule_error("coupons.id", "must be a non-empty string", self.id)
         if self.kind in (CouponKind.AMOUNT_OFF, CouponKind.THRESHOLD) and (
             self.amount is None or self.amount.minor <= 0
         ):
@@ -84,17 +114,21 @@ class Coupon:
 
     @classmethod
     def build(cls, data: Mapping[str, Any], currency: str) -> Coupon:
-        """Read a coupon from plain values, as a scenario's ``[[coupons]]`` table writes it."""
-        data = dict(data)
-        ident = data.get("id")
+        """Read a coupon from plain values, as a scenario's ``[[coupons]]`` table writes it.
+
+        Raises:
+            InvalidRule: naming the key, for a missing, unknown or invalid one.
+        """
+        if not isinstance(data, Mapping):
+            raise rule_error("coupons", "must be a list of tables", type(data).__name__)
+        data = {str(key): value for key, value in data.items()}
+        ident = rule_id(data.get("id"), "coupons.id")
         field = f"coupons[{ident}]"
         refuse_unknown(data, {"id", "kind", "amount", "threshold", "percent", "funded_by"}, field)
         kind = choice(CouponKind, data.get("kind"), f"{field}.kind")
         percent = data.get("percent")
         return cls(
-            id=ident
-            if isinstance(ident, str)
-            else raise_error(rule_error("coupons.id", "must be a non-empty string", ident)),
+            id=ident,
             kind=kind,
             funded_by=choice(Funder, data.get("funded_by", "merchant"), f"{field}.funded_by"),
             amount=money_or_none(data.get("amount"), currency, f"{field}.amount"),

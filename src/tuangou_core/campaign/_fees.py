@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from tuangou_core._validators import text
 from tuangou_core.campaign._validation import refuse_unknown, rule_error
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Rate
@@ -14,7 +15,7 @@ from tuangou_core.money import Rate
 
 def _rate_in_unit(value: object, field: str) -> Rate:
     try:
-        rate = Rate.parse(value)  # type: ignore[arg-type]
+        rate = value if isinstance(value, Rate) else Rate(value)
     except InvalidInput as error:
         raise InvalidRule(
             error.code, f"{field}: {error.message}", field=field, value=error.fields.get("value")
@@ -22,6 +23,31 @@ def _rate_in_unit(value: object, field: str) -> Rate:
     if not 0 <= rate.value <= 1:
         raise rule_error(field, f"must be between 0 and 1, got {rate}", str(rate))
     return rate
+
+
+def _payment_rate(value: Rate | str) -> Rate:
+    return _rate_in_unit(value, "fees.payment_rate")
+
+
+def _platform_rate(value: Rate | str) -> Rate:
+    return _rate_in_unit(value, "fees.platform_rate")
+
+
+def _leader_rate(value: Rate | str) -> Rate:
+    return _rate_in_unit(value, "fees.leader_rate")
+
+
+_LEADER: Final = text("fees.leader", code="invalid_rule", error=InvalidRule)
+
+
+def _leader(value: str) -> str:
+    return _LEADER(value)
+
+
+def _levels(value: int) -> int:
+    if type(value) is not int:
+        raise rule_error("fees.levels", f"must be a whole number, got {value!r}", value)
+    return value
 
 
 @attrs.frozen
@@ -35,17 +61,21 @@ class FeeSchedule:
         leader: who earns ``leader_rate``: ``"opener"`` (the group's opener) or a member or
             host id.
         levels: commission levels; only 1 is allowed (三级分销 is forbidden).
+
+    Rates may be given as ``Rate`` or anything ``Rate`` reads (``"0.006"``, ``"0.6%"``).
+
+    Raises:
+        InvalidRule: naming the field: ``invalid_rate`` or ``invalid_rule`` for a rate outside
+            0–1 or rates summing to 1 or more, ``multi_level_commission``.
     """
 
-    payment_rate: Rate = attrs.field(default=Rate(0))
-    platform_rate: Rate = attrs.field(default=Rate(0))
-    leader_rate: Rate = attrs.field(default=Rate(0))
-    leader: str = "opener"
-    levels: int = 1
+    payment_rate: Rate = attrs.field(default=Rate(0), converter=_payment_rate)
+    platform_rate: Rate = attrs.field(default=Rate(0), converter=_platform_rate)
+    leader_rate: Rate = attrs.field(default=Rate(0), converter=_leader_rate)
+    leader: str = attrs.field(default="opener", converter=_leader)
+    levels: int = attrs.field(default=1, converter=_levels)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("payment_rate", "platform_rate", "leader_rate"):
-            _rate_in_unit(getattr(self, name), f"fees.{name}")
         total = self.payment_rate + self.platform_rate + self.leader_rate
         if total >= 1:
             raise rule_error(
@@ -53,8 +83,6 @@ class FeeSchedule:
                 f"rates must sum to less than 1 (payment + platform + leader = {total})",
                 str(total),
             )
-        if not isinstance(self.leader, str) or not self.leader:
-            raise rule_error("fees.leader", "must be 'opener' or a member or host id", self.leader)
         if self.levels != 1:
             raise InvalidRule(
                 "multi_level_commission",
@@ -66,8 +94,15 @@ class FeeSchedule:
 
     @classmethod
     def build(cls, data: Mapping[str, Any] | None = None) -> FeeSchedule:
-        """Read a fee schedule from plain values (rates as strings)."""
-        data = dict(data or {})
+        """Read a fee schedule from plain values (rates as strings).
+
+        Raises:
+            InvalidRule: naming the key, for a table that is not one, an unknown key or a value
+                the schedule refuses.
+        """
+        if data is not None and not isinstance(data, Mapping):
+            raise rule_error("fees", "must be a table", type(data).__name__)
+        data = {str(key): value for key, value in (data or {}).items()}
         known = {"payment_rate", "platform_rate", "leader_rate", "leader", "levels"}
         refuse_unknown(data, known, "fees")
         return cls(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 import hashlib
 import re
 from datetime import datetime
@@ -10,7 +11,9 @@ from typing import Final
 
 import attrs
 
-from tuangou_core.campaign._validation import positive_price, rule_error, whole
+from tuangou_core._validators import listed
+from tuangou_core.campaign._validation import choice, positive_price, rule_error, rule_id, whole
+from tuangou_core.errors import InvalidRule
 from tuangou_core.money import Money, Rate
 from tuangou_core.timing import Duration, require_aware
 
@@ -68,12 +71,24 @@ class FixedRule:
         return self.size
 
 
+def _tiers(value: Iterable[Tier]) -> tuple[Tier, ...]:
+    tiers = listed(value, "tiers", code="invalid_rule", error=InvalidRule, max_items=100)
+    for index, tier in enumerate(tiers):
+        if not isinstance(tier, Tier):
+            raise rule_error(f"tiers[{index}]", "must be a Tier", type(tier).__name__)
+    return tuple(tiers)
+
+
+def _charge(value: ChargeMode | str) -> ChargeMode:
+    return choice(ChargeMode, value, "campaign.charge")
+
+
 @attrs.frozen
 class TieredRule:
     """阶梯团: the unit price falls as the group grows past each tier's size."""
 
-    tiers: tuple[Tier, ...]
-    charge: ChargeMode = ChargeMode.PREPAY_HIGHEST
+    tiers: tuple[Tier, ...] = attrs.field(converter=_tiers)
+    charge: ChargeMode = attrs.field(default=ChargeMode.PREPAY_HIGHEST, converter=_charge)
 
     def __attrs_post_init__(self) -> None:
         if not self.tiers:
@@ -131,6 +146,8 @@ class LotteryRule:
         whole(self.size, "size", 2)
         positive_price(self.price, "price")
         whole(self.winners, "winners", 1, self.size - 1)
+        if self.consolation_coupon is not None:
+            rule_id(self.consolation_coupon, "campaign.consolation_coupon")
         commitment = self.seed_sha256
         if commitment is not None and (
             not isinstance(commitment, str) or not _SHA256_HEX.fullmatch(commitment)

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
+from tuangou_core._validators import MAX_ID_LENGTH, text
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money
 
@@ -26,10 +27,13 @@ def choice(enum_type: type[_E], value: object, field: str) -> _E:
     if isinstance(value, enum_type):
         return value
     try:
+        if not isinstance(value, str) or len(value) > MAX_ID_LENGTH:
+            raise ValueError(value)
         return enum_type(value)
     except ValueError:
         names = " | ".join(repr(m.value) for m in enum_type)
-        raise rule_error(field, f"must be {names}, got {value!r}", value) from None
+        shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+        raise rule_error(field, f"must be {names}, got {shown!r}", shown) from None
 
 
 def raise_error(error: Exception) -> Any:
@@ -54,7 +58,7 @@ def required_money(value: object, currency: str, field: str) -> Money:
 
 
 def refuse_unknown(data: Mapping[str, Any], known: set[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
+    unknown = sorted(str(key)[:40] for key in set(data) - known)
     if unknown:
         raise InvalidRule(
             "unknown_key",
@@ -69,13 +73,18 @@ MAX_GROUP_SIZE: Final = 100_000
 
 def whole(value: object, field: str, minimum: int, maximum: int = MAX_GROUP_SIZE) -> int:
     if type(value) is not int:
-        raise rule_error(field, f"must be a whole number, got {value!r}", value)
+        shown = value if isinstance(value, str | bool | float) else type(value).__name__
+        raise rule_error(field, f"must be a whole number, got {shown!r}"[:160], shown)
     if not minimum <= value <= maximum:
         raise rule_error(field, f"must be between {minimum} and {maximum}, got {value}", value)
     return value
 
 
 def positive_price(price: Money, field: str) -> Money:
+    if not isinstance(price, Money):
+        raise rule_error(
+            field, f"must be an amount (Money), got {type(price).__name__}", type(price).__name__
+        )
     if price.minor <= 0:
         raise rule_error(field, f"must be at least one minor unit, got {price}", str(price))
     return price
@@ -104,6 +113,24 @@ def money_field_value(value: Any, currency: str, field: str) -> Money:
         raise type(error)(
             error.code, f"{field}: {error.message}", **{**error.fields, "field": field}
         ) from None
+
+
+def check_id(value: object, field: str, code: str = "invalid_value") -> str:
+    """*value* as an id: text of 1 to :data:`MAX_ID_LENGTH` characters, no control characters.
+
+    The one id rule (campaign, coupon, discount, sku; member, group, payment ids for the
+    commands that carry them), so that an id a backend stores is never ``5``, ``""`` or a
+    megabyte of text.
+
+    Raises:
+        InvalidInput: *code* naming *field*.
+    """
+    return text(field, code=code)(value)
+
+
+def rule_id(value: object, field: str) -> str:
+    """*value* as the id of a rule (``invalid_rule`` naming *field*): see :func:`check_id`."""
+    return text(field, code="invalid_rule", error=InvalidRule)(value)
 
 
 MAX_QUANTITY: Final = 1_000_000

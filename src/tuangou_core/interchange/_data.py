@@ -17,7 +17,7 @@ import enum
 import types
 import typing
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any, Final, Union
 
@@ -27,6 +27,7 @@ from tuangou_core import campaign as _campaign
 from tuangou_core import group as _group
 from tuangou_core import pricing as _pricing
 from tuangou_core import settlement as _settlement
+from tuangou_core._validators import shallow
 from tuangou_core.errors import InvalidInput, TuangouError
 from tuangou_core.interchange._scenario import SCHEMA
 from tuangou_core.money import Money, Rate
@@ -113,8 +114,10 @@ def _encode(value: Any) -> Any:
         return str(value)
     if isinstance(value, Fraction):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, frozenset):
+        return sorted(_encode(item) for item in value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -154,20 +157,30 @@ def from_data(data: Mapping[str, Any]) -> Any:
         TuangouError: whatever the value's own validation refuses (e.g. ``invalid_rule``).
     """
     if not isinstance(data, Mapping):
-        raise SerializationError("invalid_value", "data must be an object")
-    if data.get("schema") != SCHEMA:
         raise SerializationError(
-            "unsupported_schema",
-            f"schema must be {SCHEMA}, got {data.get('schema')!r}",
-            field="schema",
+            "invalid_value",
+            f"data must be an object, got {type(data).__name__}",
+            value=type(data).__name__,
+        )
+    shallow(data, "data", error=SerializationError)
+    schema = data.get("schema")
+    if type(schema) is not int or schema != SCHEMA:
+        shown = schema if isinstance(schema, str | int) and len(str(schema)) < 40 else "…"
+        raise SerializationError(
+            "unsupported_schema", f"schema must be {SCHEMA}, got {shown!r}", field="schema"
         )
     name = data.get("type")
     cls = _TYPES.get(name) if isinstance(name, str) else None
     if cls is None:
+        shown = name if isinstance(name, str) and len(name) <= 40 else type(name).__name__
         raise SerializationError(
-            "unknown_type", f"type {name!r} is not a known value", field="type", value=name
+            "unknown_type", f"type {shown!r} is not a known value", field="type", value=shown
         )
     currency = data.get("currency", "CNY")
+    if not isinstance(currency, str):
+        raise SerializationError(
+            "invalid_value", "currency must be an ISO 4217 code", field="currency"
+        )
     own = {f.name for f in attrs.fields(cls)}
     body = {
         k: v
@@ -183,7 +196,7 @@ def _decode_attrs(cls: type, data: Any, currency: str, where: str) -> Any:
     hints = _hints(cls)
     fields = [f for f in attrs.fields(cls) if f.eq is not False]
     names = {f.name for f in fields}
-    unknown = sorted(set(data) - names - {"type"})
+    unknown = sorted(str(key)[:40] for key in set(data) - names - {"type"})
     if unknown:
         raise SerializationError(
             "unknown_key",
@@ -228,11 +241,19 @@ def _decode(hint: Any, value: Any, currency: str, where: str) -> Any:
             if isinstance(option, type) and isinstance(value, option):
                 return value
         raise SerializationError("invalid_value", f"{where} does not match {hint}", field=where)
-    if origin is tuple:
+    if origin in (tuple, frozenset):
         if not isinstance(value, list | tuple):
             raise SerializationError("invalid_value", f"{where} must be a list", field=where)
         item = typing.get_args(hint)[0]
-        return tuple(_decode(item, v, currency, f"{where}[{i}]") for i, v in enumerate(value))
+        decoded = [_decode(item, v, currency, f"{where}[{i}]") for i, v in enumerate(value)]
+        if origin is tuple:
+            return tuple(decoded)
+        try:
+            return frozenset(decoded)
+        except TypeError:
+            raise SerializationError(
+                "invalid_value", f"{where} must be a list of values", field=where
+            ) from None
     if origin in (Mapping, dict) or hint is Mapping:
         if not isinstance(value, Mapping):
             raise SerializationError("invalid_value", f"{where} must be an object", field=where)
@@ -266,12 +287,23 @@ def _decode_plain(hint: Any, value: Any, currency: str, where: str) -> Any:
         if parsed.tzinfo is None:
             raise SerializationError("naive_datetime", f"{where} must carry an offset", field=where)
         return parsed
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+    if hint is date or hint is time:
         try:
-            return hint(value)
+            read = hint.fromisoformat(_text(value, where))
         except ValueError:
             raise SerializationError(
-                "invalid_value", f"{where}: {value!r} is not a {hint.__name__}", field=where
+                "invalid_value", f"{where} must be an ISO 8601 {hint.__name__}", field=where
+            ) from None
+        return read
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return hint(value)
+        except ValueError:
+            shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+            raise SerializationError(
+                "invalid_value", f"{where}: {shown!r} is not a {hint.__name__}", field=where
             ) from None
     if isinstance(hint, type) and attrs.has(hint):
         return _decode_attrs(hint, value, currency, where)

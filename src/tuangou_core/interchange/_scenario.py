@@ -8,9 +8,6 @@ returns the :class:`~tuangou_core.reporting.Statement`.
 
 from __future__ import annotations
 
-import json
-import sys
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -35,6 +32,7 @@ from tuangou_core.group import (
     Tick,
     run,
 )
+from tuangou_core.interchange._files import read_document
 from tuangou_core.money import Money
 from tuangou_core.reporting import Statement, statement_of
 
@@ -64,37 +62,16 @@ def load(path: str | Path) -> Scenario:
     """Read a scenario from a ``.toml`` or ``.json`` file, or ``-`` for standard input (JSON
     when its first non-blank character is ``{``, TOML otherwise).
 
+    Only regular files are read (a FIFO or a device is refused at once), at most 16 MiB, nested
+    at most 32 levels deep (``interchange._files``).
+
     Raises:
-        InvalidScenario: ``file_not_found``, ``invalid_toml``, ``invalid_json`` or any
-            validation error of :func:`parse`, naming the key.
+        InvalidScenario: ``file_not_found``, ``not_a_file``, ``input_too_large``,
+            ``invalid_toml``, ``invalid_json``, ``too_deep`` or any validation error of
+            :func:`parse`, naming the key.
         InvalidRule: a campaign rule that cannot be run, naming the key.
     """
-    file = Path(path)
-    try:
-        raw = sys.stdin.buffer.read() if str(path) == "-" else file.read_bytes()
-    except OSError as error:
-        raise _bad("file_not_found", str(file), f"cannot be read ({error.strerror})") from None
-    as_json = raw.lstrip()[:1] == b"{" if str(path) == "-" else file.suffix.lower() == ".json"
-    if as_json:
-        try:
-            data = json.loads(raw.decode("utf-8"), parse_float=_refuse_float)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise _bad("invalid_json", str(file), f"is not valid JSON: {error}") from None
-        return parse(data)
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _bad("invalid_toml", str(file), f"is not valid TOML: {error}") from None
-    return parse(data)
-
-
-def _refuse_float(text: str) -> Any:
-    raise _bad(
-        "float_refused",
-        "a number",
-        f'{text} is a float; write amounts and rates as decimal strings like "12.34"',
-        text,
-    )
+    return parse(read_document(path, InvalidScenario))
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:

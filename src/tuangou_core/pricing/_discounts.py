@@ -20,10 +20,20 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from tuangou_core._validators import listed
 from tuangou_core.campaign import Coupon, CouponKind, Funder, choice, rule_error
+from tuangou_core.campaign import check_id as _check_id
 from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money, Rate, Rounding
-from tuangou_core.timing import require_aware
+from tuangou_core.timing import require_aware, zone
+
+
+def rule_id(value: object, field: str) -> str:
+    """*value* as an id of a discount rule (``invalid_rule`` naming *field*)."""
+    try:
+        return _check_id(value, field, "invalid_rule")
+    except InvalidInput as error:
+        raise InvalidRule(error.code, error.message, **error.fields) from None
 
 
 class Phase(enum.Enum):
@@ -105,7 +115,11 @@ def _money_or_none(value: object, field: str) -> Money | None:
             return Money.parse(value)
         except InvalidInput as error:
             raise InvalidRule(error.code, f"{field}: {error.message}", field=field) from None
-    raise rule_error(field, f"must be an amount (Money or decimal text), got {value!r}", value)
+    raise rule_error(
+        field,
+        f"must be an amount (Money or decimal text), got {type(value).__name__}",
+        type(value).__name__,
+    )
 
 
 def _rate_or_none(value: object, field: str) -> Rate | None:
@@ -157,9 +171,9 @@ def _to_percent(value: object) -> Rate | None:
     return _rate_or_none(value, "discount.percent")
 
 
-def to_rounding(value: object) -> Rounding:
+def to_rounding(value: Rounding | str) -> Rounding:
     try:
-        return Rounding.parse(value)  # type: ignore[arg-type]
+        return Rounding.parse(value)
     except InvalidInput as error:
         raise InvalidRule(
             error.code, f"policy.rounding: {error.message}", field="policy.rounding"
@@ -171,20 +185,20 @@ def to_share(value: object) -> Rate | None:
 
 
 def _optional_int(value: object, field: str, minimum: int) -> None:
-    if value is not None and (type(value) is not int or value < minimum):
+    if value is not None and (type(value) is not int or not minimum <= value <= 10**15):
+        shown = value if type(value) is int and value.bit_length() < 64 else type(value).__name__
         raise rule_error(
-            field, f"must be a whole number of at least {minimum}, got {value!r}", value
+            field, f"must be a whole number from {minimum} to 10**15, got {shown!r}", shown
         )
 
 
-def _skus(value: object) -> frozenset[str] | None:
+def _skus(value: Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise rule_error("skus", "must be a collection of sku strings", value)
-    found = frozenset(value)
-    if not found or not all(isinstance(s, str) and s for s in found):
-        raise rule_error("skus", "must name at least one sku, each a non-empty string", value)
+    entries = listed(value, "discount.skus", code="invalid_rule", error=InvalidRule)
+    found = frozenset(rule_id(sku, "discount.skus") for sku in entries)
+    if not found:
+        raise rule_error("discount.skus", "must name at least one sku", [])
     return found
 
 
@@ -199,12 +213,16 @@ class TimeSlot:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, time) or value.tzinfo is not None:
-                raise rule_error(f"slot.{name}", "must be a wall-clock time without zone", value)
+                raise rule_error(
+                    f"slot.{name}", "must be a wall-clock time without zone", type(value).__name__
+                )
         if self.start >= self.end:
             raise rule_error("slot", f"must start before it ends ({self.start}–{self.end})", None)
 
     def contains(self, at: datetime, tz: ZoneInfo) -> bool:
         """True when *at*, read on *tz*'s wall clock, falls inside the slot."""
+        if not isinstance(tz, ZoneInfo):
+            tz = zone(tz, "tz")
         local = require_aware(at, "at").astimezone(tz).time()
         return self.start <= local < self.end
 
@@ -273,9 +291,11 @@ class Discount:
     _text: str = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id:
-            raise rule_error("discount.id", "must be a non-empty string", self.id)
+        rule_id(self.id, "discount.id")
         where = f"discounts[{self.id}]"
+        for name in ("coupon", "repeat"):
+            if type(getattr(self, name)) is not bool:
+                raise rule_error(f"{where}.{name}", "must be true or false", getattr(self, name))
         if self.phase not in _ALLOWED_PHASES[self.kind]:
             raise rule_error(
                 f"{where}.phase",
@@ -290,12 +310,10 @@ class Discount:
             raise rule_error(f"{where}.points_per_unit", "applies only to points", None)
         if self.repeat and self.kind is not DiscountKind.THRESHOLD:
             raise rule_error(f"{where}.repeat", "applies only to a threshold (每满) discount", True)
-        if not isinstance(self.stack_class, str) or not self.stack_class:
-            raise rule_error(f"{where}.stack_class", "must be a non-empty string", self.stack_class)
-        if type(self.priority) is not int:
-            raise rule_error(f"{where}.priority", "must be a whole number", self.priority)
-        if not isinstance(self.label, str):
-            raise rule_error(f"{where}.label", "must be text", self.label)
+        rule_id(self.stack_class, f"{where}.stack_class")
+        _optional_int(self.priority, f"{where}.priority", -(10**15))
+        if not isinstance(self.label, str) or len(self.label) > 200:
+            raise rule_error(f"{where}.label", "must be text of at most 200 characters", None)
         self._check_kind(where)
         self._check_limits(where)
         object.__setattr__(self, "_text", self._describe())
@@ -395,8 +413,20 @@ def _short(money: Money | None) -> str:
 
 
 def percent_text(value: Fraction) -> str:
-    """A share as a percentage for people: ``70%``, ``12.5%``, ``≈66.7%``."""
-    hundred = value * 100
+    """A share as a percentage for people: ``70%``, ``12.5%``, ``≈66.7%``.
+
+    Raises:
+        InvalidInput: ``invalid_rate`` for anything but a ``Fraction`` or ``int`` of at most
+            40 digits each side of the fraction bar.
+    """
+    if not isinstance(value, Fraction | int) or isinstance(value, bool):
+        raise InvalidInput(
+            "invalid_rate",
+            f"percent_text needs a Fraction, got {type(value).__name__}",
+            field="value",
+            value=type(value).__name__,
+        )
+    hundred = Rate(value).value * 100
     for places in range(3):
         scaled = hundred * 10**places
         if scaled.denominator == 1:
@@ -405,10 +435,20 @@ def percent_text(value: Fraction) -> str:
     return f"≈{approx}%"
 
 
-@functools.lru_cache(maxsize=4096)
 def coupon_discount(coupon: Coupon) -> Discount:
     """The campaign coupon as an order-phase discount of class ``"coupon"`` on the running
-    amount, presented by id."""
+    amount, presented by id.
+
+    Raises:
+        InvalidRule: ``invalid_rule`` for anything but a :class:`Coupon`.
+    """
+    if not isinstance(coupon, Coupon):
+        raise rule_error("coupon", f"must be a Coupon, got {type(coupon).__name__}", None)
+    return _coupon_discount(coupon)
+
+
+@functools.lru_cache(maxsize=4096)
+def _coupon_discount(coupon: Coupon) -> Discount:
     kind = {
         CouponKind.AMOUNT_OFF: DiscountKind.AMOUNT_OFF,
         CouponKind.PERCENT_OFF: DiscountKind.PERCENT_OFF,

@@ -7,40 +7,39 @@ from datetime import datetime
 
 import attrs
 
-from tuangou_core.campaign import choice, rule_error
-from tuangou_core.errors import InvalidInput
+from tuangou_core._validators import listed
+from tuangou_core.campaign import check_id, choice, rule_error
+from tuangou_core.errors import InvalidInput, InvalidRule
 from tuangou_core.money import Money, Rate, Rounding
-from tuangou_core.pricing._discounts import Phase, Role, to_rounding, to_share
+from tuangou_core.pricing._discounts import Phase, Role, rule_id, to_rounding, to_share
 from tuangou_core.timing import require_aware
 
 
-def _class_pairs(value: object) -> frozenset[frozenset[str]]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise rule_error("policy.exclusive", "must be a collection of class pairs", value)
+def _names(value: object, field: str) -> list[str]:
+    entries = listed(value, field, code="invalid_rule", error=InvalidRule)
+    return [rule_id(name, field) for name in entries]
+
+
+def _class_pairs(value: Iterable[Iterable[str]]) -> frozenset[frozenset[str]]:
     pairs = []
-    for pair in value:
-        items = frozenset(pair) if not isinstance(pair, str) else frozenset()
-        if len(items) != 2 or not all(isinstance(c, str) and c for c in items):
+    pairs_in = listed(value, "policy.exclusive", code="invalid_rule", error=InvalidRule)
+    for index, pair in enumerate(pairs_in):
+        items = frozenset(_names(pair, f"policy.exclusive[{index}]"))
+        if len(items) != 2:
             raise rule_error(
-                "policy.exclusive", f"each entry must be two class names, got {pair!r}", pair
+                f"policy.exclusive[{index}]", "must be two different class names", len(items)
             )
         pairs.append(items)
     return frozenset(pairs)
 
 
-def _class_names(value: object) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise rule_error("policy.best_of", "must be a collection of class names", value)
-    names = frozenset(value)
-    if not all(isinstance(c, str) and c for c in names):
-        raise rule_error("policy.best_of", "must hold non-empty class names", value)
-    return names
+def _class_names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(_names(value, "policy.best_of"))
 
 
-def _phases(value: object) -> tuple[Phase, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise rule_error("policy.phases", "must list the phases in order", value)
-    phases = tuple(choice(Phase, p, "policy.phases") for p in value)
+def _phases(value: Iterable[Phase | str]) -> tuple[Phase, ...]:
+    entries = listed(value, "policy.phases", code="invalid_rule", error=InvalidRule)
+    phases = tuple(choice(Phase, p, "policy.phases") for p in entries)
     if sorted(p.value for p in phases) != sorted(p.value for p in Phase):
         raise rule_error(
             "policy.phases",
@@ -90,7 +89,7 @@ class StackingPolicy:
         return frozenset((first, second)) in self.exclusive
 
 
-def _role(value: object) -> Role:
+def _role(value: Role | str) -> Role:
     if value == "opener":
         return Role.LEADER
     if isinstance(value, Role):
@@ -98,41 +97,28 @@ def _role(value: object) -> Role:
     try:
         return Role(value)
     except ValueError:
+        shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
         raise InvalidInput(
             "invalid_role",
-            f"role must be 'joiner' or 'leader' (or 'opener'), got {value!r}",
+            f"role must be 'joiner' or 'leader' (or 'opener'), got {shown!r}",
             field="role",
-            value=value,
+            value=shown,
         ) from None
 
 
-def _coupon_ids(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidInput(
-            "invalid_coupons",
-            f"coupons must be a list of coupon ids, got {value!r}",
-            field="coupons",
-            value=value,
-        )
-    ids = tuple(value)
-    for ident in ids:
-        if not isinstance(ident, str) or not ident:
-            raise InvalidInput(
-                "invalid_coupons",
-                f"each coupon id must be a non-empty string, got {ident!r}",
-                field="coupons",
-                value=ident,
-            )
-    return ids
+def _coupon_ids(value: Iterable[str]) -> tuple[str, ...]:
+    entries = listed(value, "coupons", code="invalid_coupons", max_items=100)
+    return tuple(check_id(ident, "coupons", "invalid_coupons") for ident in entries)
 
 
 def _check_count(value: object, field: str) -> None:
-    if value is not None and (type(value) is not int or value < 0):
+    if value is not None and (type(value) is not int or not 0 <= value <= 10**15):
+        shown = value if type(value) is int and value.bit_length() < 64 else type(value).__name__
         raise InvalidInput(
             "invalid_input",
-            f"{field} must be a whole number of at least 0, got {value!r}",
+            f"{field} must be a whole number from 0 to 10**15, got {shown!r}",
             field=field,
-            value=value,
+            value=shown,
         )
 
 
@@ -165,6 +151,16 @@ class Context:
     group_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        for name in ("member", "new_customer"):
+            if type(getattr(self, name)) is not bool:
+                raise InvalidInput(
+                    "invalid_input",
+                    f"{name} must be true or false, got {type(getattr(self, name)).__name__}",
+                    field=name,
+                    value=type(getattr(self, name)).__name__,
+                )
+        if self.points_balance is None:
+            _check_count(-1, "points_balance")
         _check_count(self.points_balance, "points_balance")
         _check_count(self.points_to_use, "points_to_use")
         _check_count(self.remaining_stock, "remaining_stock")
@@ -175,7 +171,7 @@ class Context:
         if fee is not None and (not isinstance(fee, Money) or fee.minor < 0):
             raise InvalidInput(
                 "invalid_amount",
-                f"shipping_fee must be an amount of zero or more, got {fee!r}",
+                f"shipping_fee must be an amount of zero or more, got {type(fee).__name__}",
                 field="shipping_fee",
-                value=fee,
+                value=str(fee) if isinstance(fee, Money) else type(fee).__name__,
             )

@@ -13,7 +13,7 @@ import attrs
 
 from tuangou_core._records import Record, Records, amount_columns, amount_names
 from tuangou_core._text import display_width, html_table
-from tuangou_core.campaign import Funder, check_quantity
+from tuangou_core.campaign import Funder, check_id, check_quantity
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Money
 
@@ -35,27 +35,27 @@ def _optional_price(value: object, field: str) -> Money | None:
     if not isinstance(value, Money) or value.minor < 0:
         raise InvalidInput(
             "invalid_price",
-            f"{field} must be an amount of zero or more, got {value!r}",
+            f"{field} must be an amount of zero or more, got {type(value).__name__}",
             field=field,
-            value=value,
+            value=str(value) if isinstance(value, Money) else type(value).__name__,
         )
     return value
 
 
-def _unit_price(value: object) -> Money | None:
+def _unit_price(value: Money | None) -> Money | None:
     return _optional_price(value, "unit_price")
 
 
-def _list_price(value: object) -> Money | None:
+def _list_price(value: Money | None) -> Money | None:
     return _optional_price(value, "list_price")
 
 
-def _sku(value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(
-            "invalid_line", f"sku must be a non-empty string, got {value!r}", field="sku"
-        )
-    return value
+def _qty(value: int) -> int:
+    return check_quantity(value)
+
+
+def _sku(value: str) -> str:
+    return check_id(value, "sku", "invalid_line")
 
 
 QUOTE_COLUMNS: Final = (
@@ -88,7 +88,7 @@ class Line:
     """
 
     sku: str = attrs.field(converter=_sku)
-    qty: int = attrs.field(default=1, converter=check_quantity)
+    qty: int = attrs.field(default=1, converter=_qty)
     unit_price: Money | None = attrs.field(default=None, converter=_unit_price)
     list_price: Money | None = attrs.field(default=None, converter=_list_price)
 

@@ -7,10 +7,11 @@ the input, chooses the group price, and builds the frozen :class:`Quote` once, a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, TypeVar
 
+from tuangou_core._validators import listed as as_list
 from tuangou_core.campaign import Campaign, TieredRule, check_quantity
-from tuangou_core.errors import InvalidInput, Rejected
+from tuangou_core.errors import InvalidInput, InvalidRule, Rejected
 from tuangou_core.money import MAX_MINOR, Money
 from tuangou_core.pricing._discounts import Discount, Role
 from tuangou_core.pricing._engine import SHIPPING_SKU, Priced, run
@@ -20,6 +21,10 @@ from tuangou_core.pricing._quote import Line, Quote, QuoteLine, Skipped, Step, s
 
 _MEMBER_POLICY: Final = StackingPolicy()
 _PLAIN: Final = Context()
+_T = TypeVar("_T")
+
+MAX_LINES: Final = 1000
+"""The most lines one quote prices: more than any cart holds."""
 
 
 # -- choosing the group price -----------------------------------------------------------------
@@ -32,7 +37,8 @@ def group_unit_price(campaign: Campaign, context: Context | None = None) -> Mone
     tier reached by ``context.group_size``, or the first (highest) tier when the size is
     unknown or below the first tier (what ``prepay_highest`` charges up front).
     """
-    context = context or Context()
+    _require(campaign, Campaign, "campaign")
+    context = _require(context, Context, "context") if context is not None else Context()
     if context.role is Role.LEADER and campaign.leader_price is not None:
         return campaign.leader_price
     rule = campaign.rule
@@ -68,19 +74,29 @@ def quote(
         The quote, with one step per discount that took something.
 
     Raises:
-        InvalidInput: ``invalid_line`` for an empty cart, ``currency_mismatch``.
+        InvalidInput: ``invalid_line`` for an empty cart (or more than :data:`MAX_LINES`
+            lines), ``currency_mismatch``; ``invalid_input`` for a campaign, context or policy
+            of the wrong type.
         InvalidRule: for offers that cannot be run (a duplicate id, another currency).
         Rejected: ``unknown_coupon`` or ``duplicate_coupon`` for the coupons presented;
             ``insufficient_points`` for more points than the balance.
     """
-    context = context or _PLAIN
-    policy = policy or _MEMBER_POLICY
+    if type(campaign) is not Campaign:
+        _require(campaign, Campaign, "campaign")
+    context = _PLAIN if context is None else _require(context, Context, "context")
+    policy = _MEMBER_POLICY if policy is None else _require(policy, StackingPolicy, "policy")
     if not lines or (
         type(lines) is not list
         and type(lines) is not tuple
         and (isinstance(lines, str) or not isinstance(lines, Sequence))
     ):
         raise InvalidInput("invalid_line", "a quote needs at least one line", field="lines")
+    if len(lines) > MAX_LINES:
+        raise InvalidInput(
+            "invalid_line", f"a quote holds at most {MAX_LINES} lines", field="lines"
+        )
+    if type(offers) is not tuple and type(offers) is not list:
+        offers = as_list(offers, "offers", code="invalid_rule", error=InvalidRule, max_items=1000)
     phases = plan(campaign, context.coupons, policy, offers).phases
     wanted = context.points_to_use
     if wanted is not None and wanted > context.points_balance:
@@ -98,6 +114,17 @@ def quote(
         cart.skus, cart.qtys, cart.list_totals, cart.base, campaign, context, policy, phases, single
     )
     return _quote_of(cart, priced)
+
+
+def _require(value: _T, kind: type[_T], field: str) -> _T:
+    if type(value) is not kind and not isinstance(value, kind):
+        raise InvalidInput(
+            "invalid_input",
+            f"{field} must be a {kind.__name__}, got {type(value).__name__}",
+            field=field,
+            value=type(value).__name__,
+        )
+    return value
 
 
 class _Cart:
@@ -316,13 +343,14 @@ def quote_member(
             ``invalid_coupons``, ``currency_mismatch``.
         Rejected: ``unknown_coupon`` or ``duplicate_coupon`` (with ``coupon=`` the id).
     """
+    _require(campaign, Campaign, "campaign")
     qty = check_quantity(qty)
     if not isinstance(unit_price, Money) or unit_price.minor <= 0:
         raise InvalidInput(
             "invalid_price",
-            f"unit_price must be a positive amount, got {unit_price!r}",
+            f"unit_price must be a positive amount, got {type(unit_price).__name__}",
             field="unit_price",
-            value=unit_price,
+            value=str(unit_price) if isinstance(unit_price, Money) else type(unit_price).__name__,
         )
     context = Context(role=role, coupons=coupon_ids)
     line = Line(campaign.id, qty, unit_price, campaign.list_price)

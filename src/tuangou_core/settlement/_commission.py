@@ -32,7 +32,7 @@ After a refund, what each party gives back is ``clawback(before, after) = before
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import attrs
@@ -88,6 +88,21 @@ class Split:
     fees: FeeSchedule | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        for name in _FIELDS:
+            if not isinstance(getattr(self, name), Money):
+                raise InvalidInput(
+                    "not_money",
+                    f"split.{name} must be Money, got {type(getattr(self, name)).__name__}",
+                    field=f"split.{name}",
+                    value=type(getattr(self, name)).__name__,
+                )
+        if self.fees is not None and not isinstance(self.fees, FeeSchedule):
+            raise InvalidInput(
+                "invalid_value",
+                f"split.fees must be a FeeSchedule or None, got {type(self.fees).__name__}",
+                field="split.fees",
+                value=type(self.fees).__name__,
+            )
         currency = self.net.currency
         for name in _FIELDS:
             if getattr(self, name).currency != currency:
@@ -196,16 +211,40 @@ def standing_subsidy(
     All of *platform_discount* while ``net >= amount_due`` (nothing refunded, or an
     overpayment: capped at the discount), none once *net* is zero, and
     ``round(platform_discount × net / amount_due)`` in between.
+
+    Args:
+        net: the cash standing on the order (zero or more).
+        amount_due: what the order's quote asked for (zero or more).
+        platform_discount: the platform-funded discount of the order (zero or more).
+        rounding: the named rounding of the share; half-up by contract.
+
+    Returns:
+        The subsidy, in the currency of *net*.
+
+    Raises:
+        InvalidInput: ``not_money``, ``currency_mismatch``, ``negative_amount``,
+            ``unknown_rounding``.
     """
+    _check_inputs(net, amount_due, platform_discount, "standing_subsidy")
+    mode = Rounding.parse(rounding)
     if net.minor <= 0 or platform_discount.minor == 0:
         return Money.zero(net.currency)
     if net.minor >= amount_due.minor:
         return platform_discount
-    minor = Rounding.parse(rounding).divide(platform_discount.minor * net.minor, amount_due.minor)
+    minor = mode.divide(platform_discount.minor * net.minor, amount_due.minor)
     return Money(minor, net.currency)
 
 
-def _check_inputs(net: Money, amount_due: Money, platform_discount: Money) -> None:
+def _check_inputs(
+    net: Money, amount_due: Money, platform_discount: Money, where: str = "split_order"
+) -> None:
+    if not isinstance(net, Money):
+        raise InvalidInput(
+            "not_money",
+            f"{where}.net must be Money, got {type(net).__name__}",
+            field="net",
+            value=type(net).__name__,
+        )
     for name, value in (
         ("net", net),
         ("amount_due", amount_due),
@@ -213,19 +252,22 @@ def _check_inputs(net: Money, amount_due: Money, platform_discount: Money) -> No
     ):
         if not isinstance(value, Money):
             raise InvalidInput(
-                "not_money", f"split_order.{name} must be Money", field=name, value=value
+                "not_money",
+                f"{where}.{name} must be Money, got {type(value).__name__}",
+                field=name,
+                value=type(value).__name__,
             )
         if value.currency != net.currency:
             raise InvalidInput(
                 "currency_mismatch",
-                f"split_order.{name} is in {value.currency}, the net in {net.currency}",
+                f"{where}.{name} is in {value.currency}, the net in {net.currency}",
                 field=name,
                 value=value.currency,
             )
         if value.minor < 0:
             raise InvalidInput(
                 "negative_amount",
-                f"split_order.{name} must not be negative, got {value}",
+                f"{where}.{name} must not be negative, got {value}",
                 field=name,
                 value=str(value),
             )
@@ -252,10 +294,18 @@ def split_order(
         The split; its four parts sum to *net*.
 
     Raises:
-        InvalidInput: ``not_money``, ``currency_mismatch`` or ``negative_amount``.
+        InvalidInput: ``not_money``, ``currency_mismatch`` or ``negative_amount``;
+            ``invalid_value`` when *fees* is not a :class:`FeeSchedule`; ``unknown_rounding``.
         InvalidRule: ``multi_level_commission`` for a schedule with more than one level.
     """
     _check_inputs(net, amount_due, platform_discount)
+    if not isinstance(fees, FeeSchedule):
+        raise InvalidInput(
+            "invalid_value",
+            f"split_order.fees must be a FeeSchedule, got {type(fees).__name__}",
+            field="fees",
+            value=type(fees).__name__,
+        )
     _require_single_level(fees)
     mode = Rounding.parse(rounding)
     subsidy = standing_subsidy(net, amount_due, platform_discount, rounding=mode)
@@ -271,13 +321,35 @@ def clawback(before: Split, after: Split) -> Split:
     """What each party gives back when an order's split moves from *before* to *after*.
 
     ``before − after``, part by part; its parts sum to the cash refunded.
+
+    Raises:
+        InvalidInput: ``not_a_split`` for anything but two splits, ``currency_mismatch``.
     """
+    if not isinstance(before, Split):
+        raise InvalidInput(
+            "not_a_split",
+            f"clawback needs two Splits, got {type(before).__name__}",
+            field="before",
+            value=type(before).__name__,
+        )
     return before - after
 
 
 def total_split(splits: Iterable[Split], currency: str = "CNY") -> Split:
-    """The sum of *splits* (a statement total); the zero split when there are none."""
+    """The sum of *splits* (a statement total); the zero split when there are none.
+
+    Raises:
+        InvalidInput: ``not_a_split`` for an entry that is not a split (or *splits* not a
+            list), ``currency_mismatch``, ``unknown_currency``.
+    """
     total = Split.zero(currency)
+    if isinstance(splits, str | bytes | Mapping) or not isinstance(splits, Iterable):
+        raise InvalidInput(
+            "not_a_split",
+            f"total_split needs a list of Splits, got {type(splits).__name__}",
+            field="splits",
+            value=type(splits).__name__,
+        )
     for item in splits:
         total = total + item
     return total

@@ -70,17 +70,17 @@ def _matches(rule: DayRule | None, day: date, starts: date | None) -> bool:
     return rule.matches(day, starts)
 
 
-def _to_start(value: object) -> time:
+def _to_start(value: time | str) -> time:
     return _parse_time(value, "start")
 
 
-def _to_end(value: object) -> time:
+def _to_end(value: time | str) -> time:
     return _parse_time(value, "end")
 
 
-def _to_duration(value: object) -> Duration:
+def _to_duration(value: Duration | str) -> Duration:
     try:
-        return Duration.parse(value, "calendar.extension.add")  # type: ignore[arg-type]
+        return Duration.parse(value, "calendar.extension.add")
     except InvalidInput as error:
         raise InvalidRule(error.code, error.message, **error.fields) from None
 
@@ -189,7 +189,7 @@ def _day(value: object) -> date:
     return value
 
 
-def _starts(value: object) -> date | None:
+def _starts(value: date | str | None) -> date | None:
     if value is None or type(value) is date:
         return value
     if isinstance(value, str) and len(value) <= 10:
@@ -220,17 +220,17 @@ def _tuple_of(kind: type[Any], field: str) -> Any:
     return convert
 
 
-def _extensions(values: object) -> tuple[Extension, ...]:
+def _extensions(values: Iterable[Extension]) -> tuple[Extension, ...]:
     converted: tuple[Extension, ...] = _tuple_of(Extension, "calendar.extensions")(values)
     return converted
 
 
-def _quiet(values: object) -> tuple[QuietHours, ...]:
+def _quiet(values: Iterable[QuietHours]) -> tuple[QuietHours, ...]:
     converted: tuple[QuietHours, ...] = _tuple_of(QuietHours, "calendar.quiet")(values)
     return converted
 
 
-def _slots(values: object) -> tuple[Slot, ...]:
+def _slots(values: Iterable[Slot]) -> tuple[Slot, ...]:
     converted: tuple[Slot, ...] = _tuple_of(Slot, "calendar.slots")(values)
     return converted
 

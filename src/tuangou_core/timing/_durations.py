@@ -33,15 +33,15 @@ _DAYS: Final = whole("duration.days", 0, _MAX_SECONDS, code="invalid_duration")
 _SECONDS: Final = whole("duration.seconds", 0, _MAX_SECONDS, code="invalid_duration")
 
 
-def _months(value: object) -> int:
+def _months(value: int) -> int:
     return _MONTHS(value)
 
 
-def _days(value: object) -> int:
+def _days(value: int) -> int:
     return _DAYS(value)
 
 
-def _seconds(value: object) -> int:
+def _seconds(value: int) -> int:
     return _SECONDS(value)
 
 
