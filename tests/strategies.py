@@ -543,3 +543,151 @@ def run_stream(
         commands.append(command)
         caused.append((*elapsed, *events))
     return commands, caused
+# -- junk: what a careless or hostile caller sends --------------------------------------------
+# For the fuzz tests (tests/test_fuzz.py, tests/test_cli_fuzz.py): every public entry point gets
+# these where a value belongs, and must answer with a coded TuangouError, never a raw exception.
+
+JUNK_TEXT = (
+    "",
+    " ",
+    "abc",
+    "1/0",
+    "0/0",
+    "-1e999999999",
+    "1e999999999",
+    "NaN",
+    "-inf",
+    "12.345",
+    "0.006",
+    "5%",
+    "１２.３４",  # full-width digits
+    "٣",  # an Arabic-Indic digit
+    "12\x00",
+    "PT24H",
+    "P99999Y",
+    "FREQ=MINUTELY",
+    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+    "22:00+08:00",
+    "25:00",
+    "2026-03-01T10:00:00+08:00",
+    "9999-12-31T23:59:59+14:00",
+    "half_up",
+    "opener",
+    "CNY",
+    "Asia/Shanghai",
+    "../etc/passwd",
+    "x" * 5000,
+)
+_ZONES = (UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12)))
+
+
+def junk_scalars() -> st.SearchStrategy[object]:
+    """Scalars of every kind a JSON body or a sloppy call holds, valid-looking ones included."""
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.sampled_from([0, -1, 1, 10**15, 10**16, 2**63, -(10**100), 10**4000]),
+        st.floats(),
+        st.sampled_from(JUNK_TEXT),
+        st.text(max_size=12),
+        st.decimals(),
+        st.sampled_from(
+            [Decimal("1e999999999"), Decimal("-1e-999999999"), Decimal("sNaN"), Decimal("-0")]
+        ),
+        st.fractions(max_denominator=10**6),
+        st.sampled_from([Fraction(1, 10**50), Fraction(1, 10**4000)]),
+        st.datetimes(),  # naive
+        st.datetimes(timezones=st.sampled_from(_ZONES)),  # aware, year 1 to 9999
+        st.sampled_from([datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=_ZONES[1])]),
+        st.dates(),
+        st.times(),
+        st.times(timezones=st.sampled_from(_ZONES)),
+        st.timedeltas(),
+        st.builds(Money, st.integers(-1000, 1000), currencies()),
+        st.sampled_from([Rate("1/3"), Rate(0), Rate(2), Rate(-1)]),
+        st.sampled_from(list(Rounding)),
+        st.just(b"\xff\xfe"),
+        st.just(object()),
+    )
+
+
+def junk() -> st.SearchStrategy[object]:
+    """Scalars, and lists, tuples and dicts of them, nested a few levels."""
+    return st.recursive(
+        junk_scalars(),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.tuples(inner, inner),
+            st.dictionaries(
+                st.one_of(st.sampled_from(JUNK_TEXT[:12]), st.text(max_size=6)), inner, max_size=4
+            ),
+        ),
+        max_leaves=8,
+    )
+
+
+def or_junk(valid: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """The valid values, or junk in their place (half and half, roughly)."""
+    return st.one_of(valid, junk())
+
+
+def json_junk() -> st.SearchStrategy[object]:
+    """What JSON can hold: null, bools, ints (huge ones too), text, lists and objects."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.sampled_from([10**16, -(10**15), 10**4000]),
+        st.sampled_from(JUNK_TEXT),
+        st.text(max_size=10),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        ),
+        max_leaves=6,
+    )
+
+
+def mutated(document: object, data: st.DataObject) -> object:
+    """*document* (plain JSON-like data) with one to three changes drawn from *data*: a key
+    removed, a value replaced by junk, a value nested deep, a list emptied or repeated."""
+    for _ in range(data.draw(st.integers(1, 3), label="changes")):
+        document = _mutate_once(document, data)
+    return document
+
+
+def _mutate_once(node: object, data: st.DataObject) -> object:
+    if isinstance(node, dict) and node and data.draw(st.booleans(), label="descend"):
+        key = data.draw(st.sampled_from(sorted(node)), label="key")
+        copy = dict(node)
+        action = data.draw(st.sampled_from(["drop", "junk", "deep", "descend"]), label="action")
+        if action == "drop":
+            del copy[key]
+        elif action == "junk":
+            copy[key] = data.draw(json_junk(), label="junk")
+        elif action == "deep":
+            depth = data.draw(st.sampled_from([3, 40, 2000]), label="depth")
+            value: object = copy[key]
+            for _ in range(depth):
+                value = [value]
+            copy[key] = value
+        else:
+            copy[key] = _mutate_once(copy[key], data)
+        return copy
+    if isinstance(node, list) and node:
+        index = data.draw(st.integers(0, len(node) - 1), label="index")
+        copy_list = list(node)
+        action = data.draw(st.sampled_from(["junk", "descend", "repeat", "empty"]), label="act")
+        if action == "junk":
+            copy_list[index] = data.draw(json_junk(), label="junk")
+        elif action == "descend":
+            copy_list[index] = _mutate_once(copy_list[index], data)
+        elif action == "repeat":
+            copy_list = copy_list + copy_list[index:]
+        else:
+            copy_list = []
+        return copy_list
+    return data.draw(json_junk(), label="replacement")

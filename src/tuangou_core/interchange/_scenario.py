@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from tuangou_core._validators import shallow
 from tuangou_core.campaign import Campaign, check_quantity
 from tuangou_core.errors import InvalidInput
 from tuangou_core.group import (
@@ -89,6 +90,7 @@ def parse(data: Mapping[str, Any]) -> Scenario:
     """
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
+    shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
         raise _bad(

@@ -148,9 +148,18 @@ def lint_context(table: Mapping[str, Any], currency: str = "CNY") -> LintContext
     Prices are decimal strings in *currency*; the other keys are as :class:`LintContext`.
 
     Raises:
-        InvalidInput: naming ``lint.<key>`` for an unknown key or a value of the wrong kind.
+        InvalidInput: naming ``lint.<key>`` for an unknown key or a value of the wrong kind;
+            ``invalid_value`` when *table* is not a table; ``unknown_currency``.
     """
-    unknown = sorted(set(table) - set(_CONTEXT_KEYS))
+    if not isinstance(table, Mapping):
+        raise InvalidInput(
+            "invalid_value",
+            f"lint must be a table, got {type(table).__name__}",
+            field="lint",
+            value=type(table).__name__,
+        )
+    Money.zero(currency)  # an unknown currency is refused before the table is read
+    unknown = sorted(str(key)[:40] for key in set(table) - set(_CONTEXT_KEYS))
     if unknown:
         raise InvalidInput(
             "unknown_key",

@@ -48,9 +48,19 @@ def lint(
         The findings; empty when the campaign is clean.
 
     Raises:
-        InvalidInput: ``invalid_input`` when *campaign* is neither a Campaign nor a mapping.
+        InvalidInput: ``invalid_input`` when *campaign* is neither a Campaign nor a mapping, or
+            *context* is not a :class:`LintContext`.
     """
-    context = context or LintContext()
+    if context is None:
+        context = LintContext()
+    elif not isinstance(context, LintContext):
+        raise InvalidInput(
+            "invalid_input",
+            f"lint's context must be a LintContext (see lint_context), got "
+            f"{type(context).__name__}",
+            field="context",
+            value=type(context).__name__,
+        )
     findings: list[Finding] = []
     if isinstance(campaign, Campaign):
         facts = _campaign_facts(campaign)
