@@ -669,7 +669,7 @@ def _mutate_once(node: object, data: st.DataObject) -> object:
         elif action == "junk":
             copy[key] = data.draw(json_junk(), label="junk")
         elif action == "deep":
-            depth = data.draw(st.sampled_from([3, 40, 2000]), label="depth")
+            depth = data.draw(st.sampled_from([3, 40, 500]), label="depth")
             value: object = copy[key]
             for _ in range(depth):
                 value = [value]

@@ -84,7 +84,12 @@ def allocate(total: Money, weights: Sequence[int | Decimal | Fraction]) -> tuple
             not a number).
     """
     if not isinstance(total, Money):
-        raise InvalidInput("not_money", "allocate needs a Money total", value=total)
+        raise InvalidInput(
+            "not_money",
+            f"allocate needs a Money total, got {type(total).__name__}",
+            field="total",
+            value=type(total).__name__,
+        )
     integers = _integer_weights(weights)
     currency = total.currency
     return tuple(Money._trusted(part, currency) for part in allocate_minor(total.minor, integers))

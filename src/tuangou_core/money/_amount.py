@@ -31,7 +31,7 @@ def _check_minor(minor: object) -> int:
     raise InvalidInput(
         "amount_out_of_range",
         f"amount of {shown} minor units is beyond the bound of ±{MAX_MINOR}",
-        field="minor",
+        field="Money.minor",
         value=shown,
     )
 
@@ -132,10 +132,12 @@ class Money:
         if isinstance(value, str):
             text = value.strip()
             if len(text) > MAX_TEXT or not _AMOUNT_TEXT.fullmatch(text):
+                shown = value if len(value) <= 80 else value[:80] + "…"
                 raise InvalidInput(
                     "invalid_amount",
-                    f"amount must be a decimal string like '12.34', got {value!r}",
-                    value=value,
+                    f"amount must be a decimal string like '12.34', got {shown!r}",
+                    field="amount",
+                    value=shown,
                 )
             number = Decimal(text)
         elif isinstance(value, Decimal):
@@ -144,7 +146,8 @@ class Money:
             raise InvalidInput(
                 "invalid_amount",
                 f"amount must be a decimal string, Decimal or int, got {type(value).__name__}",
-                value=value,
+                field="amount",
+                value=type(value).__name__,
             )
         return cls(_decimal_to_minor(number, info, rounding), info.code)
 
@@ -178,6 +181,7 @@ class Money:
                 raise InvalidInput(
                     "currency_mismatch",
                     f"cannot {op} {other.currency} and {self.currency} amounts",
+                    field="currency",
                     value=other.currency,
                 )
             return other
@@ -186,7 +190,8 @@ class Money:
         raise InvalidInput(
             "not_money",
             f"cannot {op} Money and {type(other).__name__}; wrap amounts in Money",
-            value=other,
+            field="other",
+            value=type(other).__name__,
         )
 
     def __add__(self, other: Money) -> Money:
@@ -218,7 +223,8 @@ class Money:
                 "invalid_factor",
                 f"Money multiplies only by int, got {type(factor).__name__}; "
                 "use Rate.apply(amount, rounding=...) for rates",
-                value=factor,
+                field="factor",
+                value=type(factor).__name__,
             )
         return Money._trusted(self.minor * factor, self.currency)
 
@@ -247,13 +253,19 @@ _SET_CURRENCY: Final = Money.__dict__["currency"].__set__
 
 def _decimal_to_minor(number: Decimal, info: Currency, rounding: Rounding | str | None) -> int:
     if not number.is_finite():
-        raise InvalidInput("invalid_amount", f"amount must be finite, got {number}", value=number)
+        raise InvalidInput(
+            "invalid_amount",
+            f"amount must be finite, got {number}",
+            field="amount",
+            value=str(number),
+        )
     # Refuse huge magnitudes before scaling, so an exponent of a billion costs nothing.
     if number and number.adjusted() > 15:
         raise InvalidInput(
             "amount_out_of_range",
             f"amount {number:.6e} is beyond the bound of ±{MAX_MINOR} minor units",
-            value=str(number),
+            field="amount",
+            value=f"{number:.6e}",
         )
     exact = number
     if number and number.adjusted() < -30:
@@ -273,6 +285,7 @@ def _decimal_to_minor(number: Decimal, info: Currency, rounding: Rounding | str 
                     "too_precise",
                     f"amount {number} has more than {info.minor_digits} fraction digits for "
                     f"{info.code}; pass a rounding mode to round it",
+                    field="amount",
                     value=str(number),
                 )
             mode = Rounding.parse(rounding).decimal_mode

@@ -48,11 +48,13 @@ class Rounding(enum.Enum):
                 return quotient
             if self is Rounding.HALF_UP:
                 return quotient + 1 if 2 * remainder >= denominator else quotient
-        for operand in (numerator, denominator):
+        for name, operand in (("numerator", numerator), ("denominator", denominator)):
             if type(operand) is not int:
-                refuse_non_int(operand, "a quotient's operand")
+                refuse_non_int(operand, name)
         if denominator == 0:
-            raise InvalidInput("division_by_zero", "cannot divide an amount by zero")
+            raise InvalidInput(
+                "division_by_zero", "cannot divide an amount by zero", field="denominator", value=0
+            )
         if denominator < 0:
             numerator, denominator = -numerator, -denominator
         quotient, remainder = divmod(numerator, denominator)
@@ -107,7 +109,7 @@ class Rounding(enum.Enum):
             ):
                 raise InvalidInput(
                     "invalid_amount",
-                    f"a value to round must be finite and within 10**±{MAX_DIGITS}, got {value}",
+                    f"value to round must be finite and within 10**±{MAX_DIGITS}, got {value}",
                     field="value",
                     value=str(value)[:80],
                 )
@@ -116,10 +118,10 @@ class Rounding(enum.Enum):
             exact = Fraction(value)
             return self.divide(exact.numerator, exact.denominator)
         if isinstance(value, float):
-            refuse_non_int(value, "a value to round")
+            refuse_non_int(value, "value")
         raise InvalidInput(
             "invalid_amount",
-            f"a value to round must be a Fraction, Decimal or int, got {type(value).__name__}",
+            f"value to round must be a Fraction, Decimal or int, got {type(value).__name__}",
             field="value",
             value=value if isinstance(value, str) and len(value) <= 80 else type(value).__name__,
         )
@@ -173,7 +175,7 @@ def _bounded(number: int, value: object) -> int:
 def _too_long(value: object) -> NoReturn:
     raise InvalidInput(
         "invalid_amount",
-        f"a value to round must have at most {MAX_DIGITS} digits",
+        f"value to round must have at most {MAX_DIGITS} digits",
         field="value",
         value=type(value).__name__,
     )
