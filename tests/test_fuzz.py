@@ -229,14 +229,14 @@ def test_campaign_build_refuses_mutated_tables(data: st.DataObject) -> None:
     if data.draw(st.booleans(), label="calendar"):
         table["calendar"] = CALENDAR
     table = mutated(table, data)  # type: ignore[assignment]
-    fees = data.draw(or_junk(st.just(document.get("fees", {}))), label="fees")
-    coupons = data.draw(or_junk(st.just(document.get("coupons", []))), label="coupons")
+    fees: Any = data.draw(or_junk(st.just(document.get("fees", {}))), label="fees")
+    coupons: Any = data.draw(or_junk(st.just(document.get("coupons", []))), label="coupons")
     try:
         built = Campaign.build(table, fees=fees, coupons=coupons)
     except TuangouError as error:
         assert not isinstance(error, InternalError)
         return
-    when = data.draw(or_junk(st.just(AT)), label="when")
+    when: Any = data.draw(or_junk(st.just(AT)), label="when")
     coded(lambda: built.deadline(when))
     coded(lambda: built.may_open(when))
     coded(lambda: built.coupon(when))

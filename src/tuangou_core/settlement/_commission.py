@@ -139,7 +139,10 @@ class Split:
     def _combine(self, other: Split, sign: int) -> Split:
         if not isinstance(other, Split):
             raise InvalidInput(
-                "not_a_split", f"cannot combine a Split with {type(other).__name__}", value=other
+                "not_a_split",
+                f"cannot combine a Split with {type(other).__name__}",
+                field="other",
+                value=type(other).__name__,
             )
         values = {}
         for name in _FIELDS:
