@@ -174,3 +174,15 @@ def test_repr_names_the_kind_code_and_fields() -> None:
     assert repr(error) == (
         "InvalidRule('invalid_rule', 'tier.size must be at least 2', field='tier.size', value=1)"
     )
+
+
+def test_the_repr_of_an_error_bounds_the_callers_junk() -> None:
+    """A field holding a list nested 5 000 deep or a 5 000-digit int still has a short repr."""
+    deep: object = 1
+    for _ in range(5000):
+        deep = [deep]
+    error = InvalidInput("invalid_value", "bad", value=deep, big=10**5000, small=7)
+    assert repr(error) == (
+        "InvalidInput('invalid_value', 'bad', value=[[[[[...]]]]], big=<int of 16610 bits>, "
+        "small=7)"
+    )

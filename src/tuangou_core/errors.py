@@ -22,6 +22,7 @@ answer with (``http_status``):
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any, ClassVar
 
 from tuangou_core._codes import ErrorCode
@@ -78,11 +79,24 @@ class TuangouError(Exception):
         raise AttributeError(name)
 
     def __repr__(self) -> str:
-        extra = "".join(f", {k}={v!r}" for k, v in self.fields.items())
+        # Field values are shown bounded: a caller's junk (a list nested a thousand deep, a
+        # megabyte of text) must not make the repr of its own refusal fail or flood a log.
+        extra = "".join(f", {k}={_FIELD_REPR.repr(v)}" for k, v in self.fields.items())
         return f"{type(self).__name__}({self.code.value!r}, {self.message!r}{extra})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.code.value, self.message, self.fields))
+
+
+class _BoundedRepr(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        return repr(x) if x.bit_length() <= 256 else f"<int of {x.bit_length()} bits>"
+
+
+_FIELD_REPR = _BoundedRepr()
+_FIELD_REPR.maxlevel = 4
+_FIELD_REPR.maxstring = _FIELD_REPR.maxother = 200
+_FIELD_REPR.maxlist = _FIELD_REPR.maxtuple = _FIELD_REPR.maxdict = _FIELD_REPR.maxset = 10
 
 
 def _rebuild(
