@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 
 from tuangou_core.errors import InvalidInput
-from tuangou_core.money import Money, Rate, Rounding, allocate, allocate_minor, split
+from tuangou_core.money import Currency, Money, Rate, Rounding, allocate, allocate_minor, split
 
 
 def _refusal(call: object) -> InvalidInput:
@@ -201,3 +201,92 @@ def test_weights_at_their_bound_and_past_it() -> None:
     assert allocate_minor(-10, [1, 3]) == [-3, -7]
     assert allocate_minor(5, [1, 1]) == [3, 2]  # ties to the earlier position
     assert allocate_minor(10**15 - 1, [1]) == [10**15 - 1]
+
+
+NEGATIVE_BOTH = {  # both signs negative: the slow path with a positive quotient
+    (-7, -2): {
+        "half_up": 4,
+        "half_even": 4,
+        "half_down": 3,
+        "up": 4,
+        "down": 3,
+        "ceiling": 4,
+        "floor": 3,
+    },
+    (-5, -2): {
+        "half_up": 3,
+        "half_even": 2,
+        "half_down": 2,
+        "up": 3,
+        "down": 2,
+        "ceiling": 3,
+        "floor": 2,
+    },
+    (-1, -3): {
+        "half_up": 0,
+        "half_even": 0,
+        "half_down": 0,
+        "up": 1,
+        "down": 0,
+        "ceiling": 1,
+        "floor": 0,
+    },
+}
+
+
+@pytest.mark.parametrize("quotient", sorted(NEGATIVE_BOTH), ids=str)
+def test_two_negative_operands_round_like_their_positive_quotient(
+    quotient: tuple[int, int],
+) -> None:
+    """-7 / -2 is 3.5 and rounds as 3.5 does in every mode."""
+    for mode, expected in NEGATIVE_BOTH[quotient].items():
+        assert Rounding(mode).divide(*quotient) == expected, mode
+
+
+def test_money_and_currency_text() -> None:
+    """Zero prints without a sign in every minor-digit count; the known codes come sorted."""
+    assert (str(Money(0)), str(Money(0, "JPY")), str(Money(0, "KWD"))) == ("0.00", "0", "0.000")
+    assert (str(Money(-1)), str(Money(-1, "JPY"))) == ("-0.01", "-1")
+    assert Currency.known() == tuple(sorted(Currency.known()))
+    assert Currency.known()[:2] == ("CNY", "EUR") and len(Currency.known()) == 13
+
+
+def test_rate_bounds_met_exactly() -> None:
+    """40 digits each side pass, 41 do not, negative too; a Decimal's exponent ±30 passes."""
+    assert Rate(Fraction(-(10**40) + 1, 10**40 - 1)).value < 0
+    for junk in (Fraction(-(10**40), 1), Fraction(1, 10**40), Decimal("1." + "1" * 45)):
+        error = _refusal(lambda junk=junk: Rate(junk))
+        assert (error.code, error.field) == ("invalid_rate", "rate")
+    assert Rate(Decimal("1e30")).value == 10**30
+    assert Rate(Decimal("1e-30")).value == Fraction(1, 10**30)
+    for text in ("1/" + "1" * 45, "0." + "1" * 45, "1" * 45 + "%"):
+        assert _refusal(lambda text=text: Rate(text)).field == "rate"
+    assert Rate("0.5" + "0" * 61) == Rate("1/2")  # 64 characters: read
+    assert "must be like" in _refusal(lambda: Rate("0.5" + "0" * 62)).message  # 65: not
+    assert _refusal(lambda: Rate("x" * 81)).value == "x" * 80
+    assert _refusal(lambda: Rate([])).value == "list"
+    nan = Decimal("NaN" + "1" * 90)
+    assert _refusal(lambda: Rate(nan)).value == str(nan)[:80]
+    assert _refusal(lambda: "x" + Rate(1)).field == "rate"
+
+
+def test_rate_parse_text_and_places() -> None:
+    """parse returns a Rate as it is and reads text; as_decimal takes 0 to 100 places."""
+    third = Rate("1/3")
+    assert Rate.parse(third) is third
+    assert Rate.parse("0.5") == Rate("1/2")
+    assert repr(third) == "Rate('1/3')"
+    assert str(Rate(Fraction(1, 10**12))) == "0.000000000001"
+    assert str(Rate(Fraction(1, 10**13))) == "1/10000000000000"
+    assert Rate("3/2").as_decimal(0) == Decimal(2)
+    assert Rate(0).as_decimal() == Decimal(0)
+    assert Rate(Fraction(1, 10**20)).as_decimal() == Decimal(0)
+    assert len(str(third.as_decimal(100))) == 102
+    assert len(_refusal(lambda: third.as_decimal(10**200)).message) == 120
+
+
+def test_bounded_refusals_keep_short_values() -> None:
+    """A long Decimal past the digit bound is named by type; a long rounding name is cut."""
+    assert _refusal(lambda: Rounding.DOWN.round(Decimal("1." + "1" * 128))).value == "Decimal"
+    assert _refusal(lambda: Rounding.parse("x" * 41)).value == "x" * 40
+    assert "got '" + "x" * 40 + "'" in _refusal(lambda: Rounding.parse("x" * 41)).message
