@@ -290,3 +290,14 @@ def test_bounded_refusals_keep_short_values() -> None:
     assert _refusal(lambda: Rounding.DOWN.round(Decimal("1." + "1" * 128))).value == "Decimal"
     assert _refusal(lambda: Rounding.parse("x" * 41)).value == "x" * 40
     assert "got '" + "x" * 40 + "'" in _refusal(lambda: Rounding.parse("x" * 41)).message
+
+
+def test_the_last_edges_of_money_and_rates() -> None:
+    """as_decimal's default is 10 places; an unhashable currency code and a 256-bit amount
+    are refused with their short forms; long rate junk is cut at 80 in the message too."""
+    assert Rate("1/3").as_decimal() == Decimal("0.3333333333")
+    assert _refusal(lambda: Currency.of([])).code == "unknown_currency"
+    assert _refusal(lambda: Money(2**255)).value == 2**255
+    assert _refusal(lambda: Money(2**256)).value == "<int of 257 bits>"
+    assert "got '" + "x" * 80 + "'" in _refusal(lambda: Rate("x" * 81)).message
+    assert _refusal(lambda: Rate([])).message.endswith("got list")
