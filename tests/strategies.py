@@ -543,6 +543,8 @@ def run_stream(
         commands.append(command)
         caused.append((*elapsed, *events))
     return commands, caused
+
+
 # -- junk: what a careless or hostile caller sends --------------------------------------------
 # For the fuzz tests (tests/test_fuzz.py, tests/test_cli_fuzz.py): every public entry point gets
 # these where a value belongs, and must answer with a coded TuangouError, never a raw exception.

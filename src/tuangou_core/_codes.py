@@ -240,7 +240,7 @@ class ErrorCode(enum.StrEnum):
     DATETIME_OUT_OF_RANGE = (
         "datetime_out_of_range",
         "InvalidInput",
-        "an instant before 1970-01-01 or from 9000-01-01 on (UTC), or a deadline past year 9999",
+        "an instant before 1970 or from 9000 on (UTC)",
     )
     UNKNOWN_TIMEZONE = ("unknown_timezone", "InvalidInput", "not an IANA time zone name")
     TIME_WENT_BACKWARDS = (
@@ -406,16 +406,8 @@ class ErrorCode(enum.StrEnum):
         "a required key is missing (`schema`, `events[3].amount`)",
     )
     UNSUPPORTED_SCHEMA = ("unsupported_schema", "InvalidInput", "`schema` is not 1")
-    TOO_DEEP = (
-        "too_deep",
-        "InvalidInput",
-        "plain data (a scenario file, a `from_data` document) nested deeper than 32 levels",
-    )
-    INVALID_PLACES = (
-        "invalid_places",
-        "InvalidInput",
-        "decimal places for `Rate.as_decimal` that are not a whole number from 0 to 100",
-    )
+    TOO_DEEP = ("too_deep", "InvalidInput", "plain data nested deeper than 32 levels")
+    INVALID_PLACES = ("invalid_places", "InvalidInput", "`Rate.as_decimal` places not 0 to 100")
     # -- InvalidRule: a campaign or policy that cannot run, refused when it is built --------------
 
     INVALID_RULE = (
@@ -438,16 +430,8 @@ class ErrorCode(enum.StrEnum):
     # -- InvalidScenario: a scenario file that cannot be replayed ---------------------------------
 
     FILE_NOT_FOUND = ("file_not_found", "InvalidScenario", "the file cannot be read")
-    NOT_A_FILE = (
-        "not_a_file",
-        "InvalidScenario",
-        "the path is not a regular file (a directory, a FIFO, a device); `-` reads standard input",
-    )
-    INPUT_TOO_LARGE = (
-        "input_too_large",
-        "InvalidScenario",
-        "a scenario of more than 16 MiB (a file or standard input)",
-    )
+    NOT_A_FILE = ("not_a_file", "InvalidScenario", "not a regular file; `-` reads stdin")
+    INPUT_TOO_LARGE = ("input_too_large", "InvalidScenario", "a scenario of more than 16 MiB")
     INVALID_TOML = ("invalid_toml", "InvalidScenario", "the file is not TOML")
     INVALID_JSON = ("invalid_json", "InvalidScenario", "the file is not JSON")
     INVALID_SCENARIO = (
@@ -512,11 +496,7 @@ class ErrorCode(enum.StrEnum):
 
     # -- TuangouError: the environment failed the command line ----------------------------------
 
-    OUTPUT_FAILED = (
-        "output_failed",
-        "TuangouError",
-        "the command line could not write its output (a full disk, a closed standard output)",
-    )
+    OUTPUT_FAILED = ("output_failed", "TuangouError", "the output cannot be written")
 
     # -- InternalError: a bug in the library, never a caller's mistake ----------------------------
 

@@ -13,6 +13,7 @@ from tuangou_core._validators import instance, items, text
 from tuangou_core.campaign._build import campaign_fields
 from tuangou_core.campaign._coupons import Coupon
 from tuangou_core.campaign._fees import FeeSchedule
+from tuangou_core.campaign._points import PointsRule
 from tuangou_core.campaign._rules import (
     Expiry,
     FixedRule,
@@ -24,7 +25,6 @@ from tuangou_core.campaign._rules import (
 )
 from tuangou_core.campaign._validation import choice, positive_price, rule_error, rule_id, whole
 from tuangou_core.errors import InvalidInput, InvalidRule
-from tuangou_core.campaign._points import PointsRule
 from tuangou_core.money import Money
 from tuangou_core.timing import Calendar, Duration, deadline, may_open, zone
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Final
 
