@@ -17,5 +17,7 @@ pytest_plugins = ("store_support",)
 # and speed is the benchmarks' business, not the tests'.
 settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
 settings.register_profile("deep", max_examples=2000, deadline=None, print_blob=True)
+# Between the two, for the fuzzers when minutes count: 600 cases a test, 11 400 for the API.
+settings.register_profile("fuzz", max_examples=600, deadline=None, print_blob=True)
 
 settings.load_profile(os.environ.get("TUANGOU_HYPOTHESIS_PROFILE", "ci"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import islice
 from math import lcm
-from typing import Final
+from typing import Any, Final
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money._amount import MAX_MINOR, Money
@@ -19,14 +19,20 @@ tenders or members (a group holds at most 100 000), few enough to stay fast."""
 
 
 def _integer_weights(weights: object) -> list[int]:
-    if isinstance(weights, str | bytes | Mapping) or not isinstance(weights, Iterable):
+    if type(weights) is list or type(weights) is tuple:
+        pass  # the everyday case, checked without the abstract classes below
+    elif isinstance(weights, str | bytes | Mapping) or not isinstance(weights, Iterable):
         raise InvalidInput(
             "invalid_weights",
             f"weights must be a sequence of numbers, got {type(weights).__name__}",
             field="weights",
             value=type(weights).__name__,
         )
-    items = list(islice(weights, MAX_WEIGHTS + 1))
+    items: list[Any]
+    if isinstance(weights, list | tuple) and len(weights) <= MAX_WEIGHTS:
+        items = list(weights)
+    else:
+        items = list(islice(weights, MAX_WEIGHTS + 1))
     if len(items) > MAX_WEIGHTS:
         raise InvalidInput(
             "invalid_weights",
@@ -92,7 +98,9 @@ def allocate(total: Money, weights: Sequence[int | Decimal | Fraction]) -> tuple
         )
     integers = _integer_weights(weights)
     currency = total.currency
-    return tuple(Money._trusted(part, currency) for part in allocate_minor(total.minor, integers))
+    return tuple(
+        Money._trusted(part, currency) for part in _largest_remainder(total.minor, integers)
+    )
 
 
 def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
@@ -121,7 +129,12 @@ def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
     whole = sum(weights)
     if whole <= 0 or len(weights) > MAX_WEIGHTS:
         weights = _checked_ints(weights)
-        whole = sum(weights)
+    return _largest_remainder(amount, weights)
+
+
+def _largest_remainder(amount: int, weights: list[int]) -> list[int]:
+    # The rule itself, on checked ints: allocate and allocate_minor both end here.
+    whole = sum(weights)
     size = abs(amount)
     parts: list[int] = []
     remainders: list[int] = []
