@@ -237,11 +237,7 @@ class ErrorCode(enum.StrEnum):
     )
     INVALID_DATETIME = ("invalid_datetime", "InvalidInput", "not a datetime (or not ISO 8601 text)")
     NAIVE_DATETIME = ("naive_datetime", "InvalidInput", "a datetime without a UTC offset")
-    DATETIME_OUT_OF_RANGE = (
-        "datetime_out_of_range",
-        "InvalidInput",
-        "an instant before 1970 or from 9000 on (UTC)",
-    )
+    DATETIME_OUT_OF_RANGE = ("datetime_out_of_range", "InvalidInput", "before 1970 or from 9000")
     UNKNOWN_TIMEZONE = ("unknown_timezone", "InvalidInput", "not an IANA time zone name")
     TIME_WENT_BACKWARDS = (
         "time_went_backwards",
@@ -493,8 +489,6 @@ class ErrorCode(enum.StrEnum):
         "StoreError",
         "the database's tables were made by another version of the store's layout",
     )
-
-    # -- TuangouError: the environment failed the command line ----------------------------------
 
     OUTPUT_FAILED = ("output_failed", "TuangouError", "the output cannot be written")
 
