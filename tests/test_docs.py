@@ -56,3 +56,12 @@ def test_every_code_the_source_raises_is_an_error_code_of_its_family() -> None:
         if not issubclass(CLASSES[kind], CLASSES[members[code].family])
     ]
     assert wrong == []
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    """The README's test line is, character for character, the line .ci/run runs."""
+    root = DOCS.parent
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    (command,) = [line for line in readme if line.startswith("python3 -m venv") and "[dev]" in line]
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci
