@@ -104,6 +104,10 @@ def statement_text(statement: Statement) -> str:
         + signed_sum([split.payment_fee, split.platform, split.leader, split.merchant], split.net)
         + " (the net)"
     ]
+    left_out = sum(1 for o in s.orders if not (o.net.minor or o.split.subsidy.minor))
+    if left_out:
+        orders = "order keeps" if left_out == 1 else "orders keep"
+        lines += [f"  {left_out} {orders} no cash and split nothing: not listed"]
     if s.leaders:
         lines += ["", "Leaders (团长 commission)"]
         lines += text_table(
