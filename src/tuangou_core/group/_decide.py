@@ -45,7 +45,8 @@ from tuangou_core.group._events import (
 from tuangou_core.group._lottery import draw
 from tuangou_core.group._money import decide_pay, decide_refund
 from tuangou_core.group._outcomes import fail, give_back, member_quote, order_of, reject, release
-from tuangou_core.group._state import ENDED, GroupState, Order, View, find_group
+from tuangou_core.group._state import ENDED
+from tuangou_core.group._view import GroupView, OrderView, View, find_group
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
@@ -128,7 +129,7 @@ def _joined(
 
 
 def _reopened(
-    view: View, group: str, order: Order, qty: int, coupons: tuple[str, ...], at: datetime
+    view: View, group: str, order: OrderView, qty: int, coupons: tuple[str, ...], at: datetime
 ) -> list[Event]:
     quote, hold_until = _priced(view, qty, coupons, order.role, at, spill=False)
     return [
@@ -241,7 +242,7 @@ def _inviter(value: object, member: str) -> str | None:
     return inviter
 
 
-def _check_not_member(group: GroupState, member: str) -> None:
+def _check_not_member(group: GroupView, member: str) -> None:
     order = group.orders.get(member)
     if order is not None and order.status is not OrderStatus.CANCELLED:
         raise reject(
@@ -252,12 +253,12 @@ def _check_not_member(group: GroupState, member: str) -> None:
         )
 
 
-def _leader_paid(group: GroupState) -> bool:
+def _leader_paid(group: GroupView) -> bool:
     leader = group.orders.get(group.leader)
     return leader is not None and leader.status is OrderStatus.AWAITING_GROUP
 
 
-def _spill_target(view: View, root: str) -> GroupState | str:
+def _spill_target(view: View, root: str) -> GroupView | str:
     """The open spill group of *root* with room, oldest first, or the id a new one takes."""
     n = 2
     while (candidate := f"{root}-{n}") in view.groups:
@@ -305,7 +306,7 @@ def _decide_cancel(view: View, command: Cancel) -> list[Event]:
     return events
 
 
-def _pass_leadership(view: View, group: GroupState, leaving: Order, at: datetime) -> list[Event]:
+def _pass_leadership(view: View, group: GroupView, leaving: OrderView, at: datetime) -> list[Event]:
     """A paid leader left: the earliest-joined paid member still in the group leads it; with
     none left, the group fails."""
     paid = [

@@ -1,17 +1,20 @@
 """Applying events: one handler per event type, over a private working copy.
 
-The working copy (``Draft``) copies each container and each order or group record the first
-time it writes to it after a state was handed out, and edits it in place after that: a long
-log costs O(1) per event while every state a caller holds stays unchanged. The public entry points
-are :func:`tuangou_core.group.evolve`, ``Fold`` and ``replay``.
+The working copy (``Draft``) holds the campaign's containers and its touched groups and
+orders as mutable twins (``_working``), edited in place event after event; the immutable
+:class:`CampaignState` is built when it is read (``freeze``), from what changed since the last
+read: the frozen records of untouched groups and orders are shared, never copied. A container
+handed out in a state is copied before its next write, so every state a caller holds stays
+unchanged. The public entry points are :func:`tuangou_core.group.evolve`, ``Fold`` and
+``replay``.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -42,27 +45,54 @@ from tuangou_core.group._events import (
     WinnersDrawn,
 )
 from tuangou_core.group._projection import Projection
-from tuangou_core.group._state import (
-    ENDED,
-    SETTERS,
-    CampaignState,
-    GroupState,
-    Order,
-    StateRecord,
-    Unmatched,
-    build_record,
-    copy_record,
+from tuangou_core.group._state import ENDED, CampaignState, GroupState, Unmatched
+from tuangou_core.group._working import (
+    WorkingGroup,
+    WorkingOrder,
+    freeze_group,
+    thaw_group,
 )
 from tuangou_core.money import Money
 from tuangou_core.refunds import ENDING_REASONS, RefundReason
 
+# The containers a state shares with the draft it came from: each is copied before the
+# draft's first write to it after the state was handed out (or taken in).
+_CONTAINERS: Final = frozenset(
+    {"groups", "payments", "units", "holds", "deadlines", "draws", "unmatched", "refund_ids"}
+)
+
 
 class Draft:
-    """A private working copy that absorbs events, copying each container once at most."""
+    """A private working copy that absorbs events and freezes into a state when read.
+
+    Invariants: every :class:`WorkingGroup` in ``groups`` is listed in ``fresh`` (and every
+    working order in its group's ``fresh``), so ``freeze`` finds what changed without a scan;
+    a container named in ``shared`` belongs to a state handed out and is not written.
+    """
+
+    __slots__ = (
+        "campaign",
+        "clock",
+        "deadlines",
+        "draws",
+        "fresh",
+        "groups",
+        "holds",
+        "order_seq",
+        "payments",
+        "refund_ids",
+        "shared",
+        "state",
+        "stock_taken",
+        "units",
+        "unmatched",
+        "zero",
+    )
 
     def __init__(self, state: CampaignState) -> None:
         self.campaign = state.campaign
-        self.groups: dict[str, GroupState] = state.groups  # type: ignore[assignment]
+        self.zero = Money.zero(state.campaign.currency)
+        self.groups: dict[str, GroupState | WorkingGroup] = state.groups  # type: ignore[assignment]
         self.payments: dict[str, tuple[str, str, Money]] = state.payments  # type: ignore[assignment]
         self.units: dict[str, int] = state.units  # type: ignore[assignment]
         self.stock_taken = state.stock_taken
@@ -73,49 +103,54 @@ class Draft:
         self.draws: list[tuple[datetime, int, str]] = state.draws  # type: ignore[assignment]
         self.unmatched: dict[str, Unmatched] = state.unmatched  # type: ignore[assignment]
         self.refund_ids: dict[str, tuple[str, str, int, Money]] = state.refund_ids  # type: ignore[assignment]
-        self._owned: dict[int, object] = {}
+        self.fresh: list[WorkingGroup] = []
+        self.shared = set(_CONTAINERS)
+        self.state: CampaignState | None = state  # the last state handed out, if still current
 
-    def _own(self, container: Any) -> Any:
-        if id(container) in self._owned:
-            return container
-        copy = type(container)(container) if not isinstance(container, tuple) else list(container)
-        self._owned[id(copy)] = copy
-        return copy
+    def own(self, name: str) -> None:
+        """Copy the container *name* if a state handed out still shares it."""
+        if name in self.shared:
+            self.shared.discard(name)
+            value = getattr(self, name)
+            setattr(self, name, dict(value) if isinstance(value, Mapping) else list(value))
 
-    def edit(self, record: StateRecord, **changes: Any) -> StateRecord:
-        """*record* with *changes*: edited in place when this draft made it, else a copy."""
-        if id(record) not in self._owned:
-            record = copy_record(record)
-            self._owned[id(record)] = record
-        setters = SETTERS[type(record)]
-        for name, value in changes.items():
-            setters[name](record, value)
-        return record
+    def group(self, group_id: str) -> WorkingGroup:
+        """The group *group_id*, made a working one (a copy of the frozen one) if it was not."""
+        group = self.groups[group_id]
+        if isinstance(group, WorkingGroup):
+            return group
+        work = thaw_group(group)
+        self.put(work)
+        return work
 
-    def new(self, record: StateRecord) -> StateRecord:
-        """*record*, made by this draft: edited in place from now on."""
-        self._owned[id(record)] = record
-        return record
+    def put(self, group: WorkingGroup) -> None:
+        """Put a working group in the campaign, to be frozen when the state is read."""
+        if "groups" in self.shared:
+            self.own("groups")
+        self.groups[group.id] = group
+        self.fresh.append(group)
 
-    def owned_groups(self) -> dict[str, GroupState]:
-        self.groups = self._own(self.groups)
-        return self.groups
-
-    def put_order(self, group: GroupState, order: Order, **changes: Any) -> None:
-        orders = self._own(group.orders)
-        orders[order.member] = order
-        self.put_group(group, orders=orders, **changes)
-
-    def put_group(self, group: GroupState, **changes: Any) -> None:
-        edited = self.edit(group, **changes)
-        if edited is not group or self.groups.get(group.id) is not edited:
-            self.owned_groups()[group.id] = edited
+    def push(self, heap: str, entry: tuple[Any, ...]) -> None:
+        """Push *entry* on the heap *heap* (``holds``, ``deadlines`` or ``draws``)."""
+        if heap in self.shared:
+            self.own(heap)
+        heapq.heappush(getattr(self, heap), entry)
 
     def freeze(self) -> CampaignState:
-        self._owned = {}  # from now on every write copies again: the value is shared
-        return CampaignState(
+        """The state so far, as an immutable value; nothing the draft does later changes it."""
+        state = self.state
+        if state is not None:
+            return state
+        if self.fresh:
+            groups = self.groups  # owned: putting a working group in it made it so
+            for group in self.fresh:
+                if groups.get(group.id) is group:  # not replaced by a later opening
+                    groups[group.id] = freeze_group(group)
+            self.fresh = []
+        self.shared = set(_CONTAINERS)
+        state = self.state = CampaignState(
             self.campaign,
-            self.groups,
+            cast("dict[str, GroupState]", self.groups),  # every group frozen, just above
             self.payments,
             self.units,
             self.stock_taken,
@@ -127,21 +162,38 @@ class Draft:
             self.unmatched,
             self.refund_ids,
         )
+        return state
 
     def apply(self, event: Event) -> None:
-        handler = _EVOLVE.table.get(type(event))
+        """Apply *event* (never fails on events that ``decide`` produced).
+
+        Raises:
+            InvalidInput: ``unknown_event`` for an object that is not an event.
+        """
+        handler = _TABLE.get(type(event))
         if handler is None:
             raise _EVOLVE.refuse(event)
-        if self.clock is None or event.at > self.clock:
-            self.clock = event.at
+        self.state = None  # first: a handler that raises must not leave a stale state cached
+        at = event.at
+        clock = self.clock
+        if clock is None or at > clock:
+            self.clock = at
         handler(self, event)
-        self._drop_stale(event.at)
-
-    def _drop_stale(self, at: datetime) -> None:
-        # Entries that time has reached and no longer matter are popped once, here.
+        # Entries that time has reached and no longer matter are popped once, here; most
+        # events reach none, so the heads are looked at before any call.
         holds = self.holds
-        while holds and holds[0][0] <= at:
-            due, _seq, group_id, member = holds[0]
+        if holds and holds[0][0] <= at:
+            self._drop_holds(at)
+        deadlines = self.deadlines
+        if deadlines and deadlines[0][0] <= at:
+            self._drop_deadlines(at)
+        draws = self.draws
+        if draws and draws[0][0] <= at:
+            self._drop_draws(at)
+
+    def _drop_holds(self, at: datetime) -> None:
+        while self.holds and self.holds[0][0] <= at:
+            due, _seq, group_id, member = self.holds[0]
             group = self.groups[group_id]
             order = group.orders[member]
             if (
@@ -149,65 +201,71 @@ class Draft:
                 and order.status is OrderStatus.PENDING_PAYMENT
                 and order.hold_until == due
             ):
-                break
-            holds = self.holds = self._own(holds)
-            heapq.heappop(holds)
-        deadlines = self.deadlines
-        while deadlines and deadlines[0][0] <= at:
-            if self.groups[deadlines[0][2]].status is GroupStatus.OPEN:
-                break
-            deadlines = self.deadlines = self._own(deadlines)
-            heapq.heappop(deadlines)
-        draws = self.draws
-        while draws and draws[0][0] <= at:
-            group = self.groups[draws[0][2]]
+                return
+            self.own("holds")
+            heapq.heappop(self.holds)
+
+    def _drop_deadlines(self, at: datetime) -> None:
+        while self.deadlines and self.deadlines[0][0] <= at:
+            if self.groups[self.deadlines[0][2]].status is GroupStatus.OPEN:
+                return
+            self.own("deadlines")
+            heapq.heappop(self.deadlines)
+
+    def _drop_draws(self, at: datetime) -> None:
+        while self.draws and self.draws[0][0] <= at:
+            group = self.groups[self.draws[0][2]]
             if group.status is GroupStatus.FORMED and not group.drawn:
-                break
-            draws = self.draws = self._own(draws)
-            heapq.heappop(draws)
+                return
+            self.own("draws")
+            heapq.heappop(self.draws)
 
 
-def _zero(draft: Draft) -> Money:
-    return Money.zero(draft.campaign.currency)
+def _plus(total: Money, amount: Money) -> Money:
+    # Adding to nothing keeps the amount itself: no new value for the common first payment.
+    # Anything unusual (another currency, not Money) goes through + and its errors.
+    if not total.minor and type(amount) is Money and amount.currency == total.currency:
+        return amount
+    return total + amount
+
+
+def _minus(total: Money, amount: Money) -> Money:
+    if not amount.minor and type(total) is Money and amount.currency == total.currency:
+        return total
+    return total - amount
 
 
 def _on_opened(draft: Draft, event: GroupOpened) -> None:
-    price = draft.campaign.rule.price
-    draft.owned_groups()[event.group] = draft.new(
-        build_record(
-            GroupState,
-            (
-                event.group,
-                event.opener,
-                event.opener,
-                event.at,
-                event.deadline,
-                GroupStatus.OPEN,
-                price,
-                {},
-                0,  # pending
-                0,  # paid
-                0,  # virtual
-                (),  # winners
-                False,  # drawn
-                None,  # formed_at
-                0,  # formed_size
-                event.spill_of,
-            ),
+    draft.put(
+        WorkingGroup(
+            event.group,
+            event.opener,
+            event.opener,
+            event.at,
+            event.deadline,
+            GroupStatus.OPEN,
+            draft.campaign.rule.price,
+            {},
+            0,  # pending
+            0,  # paid
+            0,  # virtual
+            (),  # winners
+            False,  # drawn
+            None,  # formed_at
+            0,  # formed_size
+            event.spill_of,
         )
     )
-    deadlines = draft.deadlines = draft._own(draft.deadlines)
     draft.order_seq += 1
-    heapq.heappush(deadlines, (event.deadline, draft.order_seq, event.group))
+    draft.push("deadlines", (event.deadline, draft.order_seq, event.group))
 
 
 def _on_joined(draft: Draft, event: MemberJoined) -> None:
-    group = draft.groups[event.group]
+    group = draft.group(event.group)
     draft.order_seq += 1
-    zero = _zero(draft)
-    order = build_record(
-        Order,
-        (
+    zero = draft.zero
+    group.add(
+        WorkingOrder(
             event.group,
             event.member,
             draft.order_seq,
@@ -230,228 +288,200 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
             0,  # units_returned
             event.coupons,
             False,  # coupons_settled
-        ),
+        )
     )
-    draft.put_order(group, draft.new(order), pending=group.pending + 1)
+    group.pending += 1
     _hold(draft, event.hold_until, event.group, event.member)
 
 
 def _hold(draft: Draft, until: datetime, group: str, member: str) -> None:
-    holds = draft.holds = draft._own(draft.holds)
     draft.order_seq += 1
-    heapq.heappush(holds, (until, draft.order_seq, group, member))
+    draft.push("holds", (until, draft.order_seq, group, member))
 
 
 def _on_reopened(draft: Draft, event: OrderReopened) -> None:
-    group = draft.groups[event.group]
-    order = draft.edit(
-        group.orders[event.member],
-        status=OrderStatus.PENDING_PAYMENT,
-        qty=event.qty,
-        quote=event.quote,
-        joined_at=event.at,
-        hold_until=event.hold_until,
-        coupons=event.coupons,
-        coupons_settled=False,
-    )
-    draft.put_order(group, order, pending=group.pending + 1)
+    group = draft.group(event.group)
+    order = group.working(event.member)
+    order.status = OrderStatus.PENDING_PAYMENT
+    order.qty = event.qty
+    order.quote = event.quote
+    order.joined_at = event.at
+    order.hold_until = event.hold_until
+    order.coupons = event.coupons
+    order.coupons_settled = False
+    group.pending += 1
     _hold(draft, event.hold_until, event.group, event.member)
 
 
 def _on_reserved(draft: Draft, event: StockReserved) -> None:
-    units = draft.units = draft._own(draft.units)
+    draft.own("units")
+    units = draft.units
     units[event.member] = units.get(event.member, 0) + event.units
     draft.stock_taken += event.units
 
 
 def _on_released(draft: Draft, event: StockReleased) -> None:
-    units = draft.units = draft._own(draft.units)
+    draft.own("units")
+    units = draft.units
     units[event.member] = units.get(event.member, 0) - event.units
     draft.stock_taken -= event.units
 
 
 def _record_payment(draft: Draft, event: PaymentReceived | PaymentAuthorised) -> None:
-    payments = draft.payments = draft._own(draft.payments)
-    payments[event.payment_id] = (event.group, event.member, event.amount)
+    if "payments" in draft.shared:
+        draft.own("payments")
+    draft.payments[event.payment_id] = (event.group, event.member, event.amount)
 
 
-def _money_in(holding: str) -> Callable[[Draft, PaymentReceived | PaymentAuthorised], None]:
-    """A handler for money arriving as *holding*: ``paid`` (cash) or ``authorised`` (a hold)."""
+def _on_received(draft: Draft, event: PaymentReceived) -> None:
+    _record_payment(draft, event)
+    order = draft.group(event.group).working(event.member)
+    order.paid = _plus(order.paid, event.amount)
 
-    def arrived(draft: Draft, event: PaymentReceived | PaymentAuthorised) -> None:
-        _record_payment(draft, event)
-        group = draft.groups[event.group]
-        order = group.orders[event.member]
-        changes = {holding: getattr(order, holding) + event.amount}
-        draft.put_order(group, draft.edit(order, **changes))
 
-    return arrived
+def _on_authorised(draft: Draft, event: PaymentAuthorised) -> None:
+    _record_payment(draft, event)
+    order = draft.group(event.group).working(event.member)
+    order.authorised = _plus(order.authorised, event.amount)
 
 
 def _on_unmatched(draft: Draft, event: PaymentUnmatched) -> None:
-    payments = draft.payments = draft._own(draft.payments)
-    payments[event.payment_id] = (event.group, event.member, event.amount)
-    unmatched = draft.unmatched = draft._own(draft.unmatched)
-    unmatched[event.payment_id] = Unmatched(
+    draft.own("payments")
+    draft.payments[event.payment_id] = (event.group, event.member, event.amount)
+    draft.own("unmatched")
+    draft.unmatched[event.payment_id] = Unmatched(
         event.group,
         event.member,
         event.payment_id,
         event.amount,
         event.tender,
         event.authorised,
-        _zero(draft),
+        draft.zero,
     )
 
 
 def _returned_unmatched(draft: Draft, payment_id: str, amount: Money) -> None:
-    unmatched = draft.unmatched = draft._own(draft.unmatched)
-    stray = unmatched[payment_id]
-    unmatched[payment_id] = attrs.evolve(stray, returned=stray.returned + amount)
+    draft.own("unmatched")
+    stray = draft.unmatched[payment_id]
+    draft.unmatched[payment_id] = attrs.evolve(stray, returned=stray.returned + amount)
 
 
 def _on_paid(draft: Draft, event: OrderPaid) -> None:
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
+    group = draft.group(event.group)
+    order = group.working(event.member)
     # Cash settles the order now; an authorisation settles it only once captured.
     cash = (
-        Money.zero(order.paid.currency) if order.authorised.minor else order.paid - order.refunded
+        Money.zero(order.paid.currency)
+        if order.authorised.minor
+        else _minus(order.paid, order.refunded)
     )
-    draft.put_order(
-        group,
-        draft.edit(
-            order,
-            status=OrderStatus.AWAITING_GROUP,
-            payment_id=event.payment_id,
-            tender=event.tender,
-            settled=cash,
-            returned=Money.zero(cash.currency),
-        ),
-        pending=group.pending - 1,
-        paid=group.paid + 1,
-    )
+    order.status = OrderStatus.AWAITING_GROUP
+    order.payment_id = event.payment_id
+    order.tender = event.tender
+    order.settled = cash
+    order.returned = Money.zero(cash.currency)
+    group.pending -= 1
+    group.paid += 1
 
 
 def _on_captured(draft: Draft, event: PaymentCaptured) -> None:
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    draft.put_order(
-        group,
-        draft.edit(
-            order,
-            paid=order.paid + event.amount,
-            authorised=order.authorised - event.amount,
-            settled=order.settled + event.amount,
-        ),
-    )
+    order = draft.group(event.group).working(event.member)
+    order.paid = _plus(order.paid, event.amount)
+    order.authorised = order.authorised - event.amount
+    order.settled = _plus(order.settled, event.amount)
 
 
 def _on_released_authorisation(draft: Draft, event: AuthorisationReleased) -> None:
     if event.reason is RefundReason.UNMATCHED_PAYMENT:
         _returned_unmatched(draft, event.payment_id, event.amount)
         return
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    order = draft.edit(order, authorised=order.authorised - event.amount)
-    _end_if(draft, group, order, event.reason)
+    group = draft.group(event.group)
+    order = group.working(event.member)
+    order.authorised = order.authorised - event.amount
+    _end_if(group, order, event.reason)
 
 
-def _end_if(draft: Draft, group: GroupState, order: Order, reason: RefundReason) -> None:
+def _end_if(group: WorkingGroup, order: WorkingOrder, reason: RefundReason) -> None:
     ends = reason in ENDING_REASONS or (
         reason is RefundReason.AFTER_SALES and order.net.minor == 0 and order.authorised.minor == 0
     )
     if ends and order.status not in ENDED:
-        paid = group.paid - (1 if order.status is OrderStatus.AWAITING_GROUP else 0)
-        draft.put_order(group, draft.edit(order, status=OrderStatus.REFUNDED), paid=paid)
-    else:
-        draft.put_order(group, order)
+        if order.status is OrderStatus.AWAITING_GROUP:
+            group.paid -= 1
+        order.status = OrderStatus.REFUNDED
 
 
 def _on_refund(draft: Draft, event: RefundDue) -> None:
-    refund_ids = draft.refund_ids = draft._own(draft.refund_ids)
-    refund_ids[event.refund_id] = (event.group, event.member, event.units, event.amount)
+    draft.own("refund_ids")
+    draft.refund_ids[event.refund_id] = (event.group, event.member, event.units, event.amount)
     if event.reason is RefundReason.UNMATCHED_PAYMENT:
         _returned_unmatched(draft, event.payment_id, event.amount)
         return
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    along = order.payment_id is not None and event.payment_id == order.payment_id
-    order = draft.edit(
-        order,
-        refunded=order.refunded + event.amount,
-        refund_count=order.refund_count + 1,
-        after_sales=order.after_sales + event.amount
-        if event.reason is RefundReason.AFTER_SALES
-        else order.after_sales,
-        returned=order.returned + event.amount if along else order.returned,
-        units_returned=order.units_returned + event.units,
-        unit_refunded=order.unit_refunded + event.amount if event.units else order.unit_refunded,
-        coupons_settled=order.coupons_settled
-        or bool(event.coupons_restored or event.coupons_forfeited),
-    )
-    _end_if(draft, group, order, event.reason)
+    group = draft.group(event.group)
+    order = group.working(event.member)
+    amount = event.amount
+    order.refunded = _plus(order.refunded, amount)
+    order.refund_count += 1
+    if event.reason is RefundReason.AFTER_SALES:
+        order.after_sales = _plus(order.after_sales, amount)
+    if order.payment_id is not None and event.payment_id == order.payment_id:
+        order.returned = _plus(order.returned, amount)
+    order.units_returned += event.units
+    if event.units:
+        order.unit_refunded = _plus(order.unit_refunded, amount)
+    if event.coupons_restored or event.coupons_forfeited:
+        order.coupons_settled = True
+    _end_if(group, order, event.reason)
 
 
 def _on_cancelled(draft: Draft, event: OrderCancelled) -> None:
-    group = draft.groups[event.group]
-    order = group.orders[event.member]
-    draft.put_order(
-        group, draft.edit(order, status=OrderStatus.CANCELLED), pending=group.pending - 1
-    )
+    group = draft.group(event.group)
+    group.working(event.member).status = OrderStatus.CANCELLED
+    group.pending -= 1
 
 
 def _on_formed(draft: Draft, event: GroupFormed) -> None:
-    group = draft.groups[event.group]
-    lottery = isinstance(draft.campaign.rule, LotteryRule)
-    orders = draft._own(group.orders)
-    if not lottery:
-        for member, order in orders.items():
-            if order.status is OrderStatus.AWAITING_GROUP:
-                orders[member] = draft.edit(order, status=OrderStatus.AWAITING_SHIPMENT)
-    draft.put_group(
-        group,
-        orders=orders,
-        status=GroupStatus.FORMED,
-        unit_price=event.unit_price,
-        virtual=event.virtual,
-        formed_at=event.at,
-        formed_size=event.size,
-    )
+    group = draft.group(event.group)
+    if not isinstance(draft.campaign.rule, LotteryRule):
+        waiting = [m for m, o in group.orders.items() if o.status is OrderStatus.AWAITING_GROUP]
+        for member in waiting:
+            group.working(member).status = OrderStatus.AWAITING_SHIPMENT
+    group.status = GroupStatus.FORMED
+    group.unit_price = event.unit_price
+    group.virtual = event.virtual
+    group.formed_at = event.at
+    group.formed_size = event.size
     if event.draw_by is not None:
-        draws = draft.draws = draft._own(draft.draws)
         draft.order_seq += 1
-        heapq.heappush(draws, (event.draw_by, draft.order_seq, event.group))
+        draft.push("draws", (event.draw_by, draft.order_seq, event.group))
 
 
 def _on_repriced(draft: Draft, event: OrderRepriced) -> None:
-    group = draft.groups[event.group]
-    draft.put_order(group, draft.edit(group.orders[event.member], quote=event.quote))
+    draft.group(event.group).working(event.member).quote = event.quote
 
 
 def _on_failed(draft: Draft, event: GroupFailed) -> None:
-    group = draft.groups[event.group]
-    draft.put_group(group, status=GroupStatus.FAILED)
+    draft.group(event.group).status = GroupStatus.FAILED
 
 
 def _on_drawn(draft: Draft, event: WinnersDrawn) -> None:
-    group = draft.groups[event.group]
-    orders = draft._own(group.orders)
+    group = draft.group(event.group)
     for member in event.winners:
-        orders[member] = draft.edit(orders[member], status=OrderStatus.AWAITING_SHIPMENT)
-    draft.put_group(group, orders=orders, winners=event.winners, drawn=True)
+        group.working(member).status = OrderStatus.AWAITING_SHIPMENT
+    group.winners = event.winners
+    group.drawn = True
 
 
 def _on_leader_changed(draft: Draft, event: LeaderChanged) -> None:
-    draft.put_group(draft.groups[event.group], leader=event.leader)
+    draft.group(event.group).leader = event.leader
 
 
 def _on_shipped(draft: Draft, event: OrderShipped) -> None:
-    group = draft.groups[event.group]
-    draft.put_order(group, draft.edit(group.orders[event.member], status=OrderStatus.SHIPPED))
+    draft.group(event.group).working(event.member).status = OrderStatus.SHIPPED
 
 
 def _on_completed(draft: Draft, event: OrderCompleted) -> None:
-    group = draft.groups[event.group]
-    draft.put_order(group, draft.edit(group.orders[event.member], status=OrderStatus.COMPLETED))
+    draft.group(event.group).working(event.member).status = OrderStatus.COMPLETED
 
 
 _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
@@ -461,8 +491,8 @@ _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
         MemberJoined: _on_joined,
         StockReserved: _on_reserved,
         StockReleased: _on_released,
-        PaymentReceived: _money_in("paid"),
-        PaymentAuthorised: _money_in("authorised"),
+        PaymentReceived: _on_received,
+        PaymentAuthorised: _on_authorised,
         OrderPaid: _on_paid,
         PaymentCaptured: _on_captured,
         AuthorisationReleased: _on_released_authorisation,
@@ -479,3 +509,4 @@ _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
         LeaderChanged: _on_leader_changed,
     },
 )
+_TABLE: Final = _EVOLVE.table

@@ -31,7 +31,9 @@ from tuangou_core.group._outcomes import (
     release,
     return_payment,
 )
-from tuangou_core.group._state import ENDED, FORMED, View, copy_record, find_group
+from tuangou_core.group._state import ENDED, FORMED
+from tuangou_core.group._view import OrderView, View, find_group
+from tuangou_core.group._working import scratch
 from tuangou_core.money import Money
 from tuangou_core.refunds import AmountRefund, RefundReason, UnitsRefund
 
@@ -131,8 +133,10 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         )
         return [arrived, back]
     events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, payment_id, tender)]
-    paid_now = copy_record(order, status=OrderStatus.AWAITING_GROUP)
-    paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
+    paid_now = scratch(order, status=OrderStatus.AWAITING_GROUP)
+    paid: list[OrderView] = [
+        o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP
+    ]
     paid.append(paid_now)
     price = forming_price(view.campaign, len(paid))
     if price is not None:
@@ -143,7 +147,7 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         ]
         # The settling payment's cash is part of the order now: plan its refunds from it.
         cash = Money.zero(amount.currency) if capture else amount
-        settled = copy_record(
+        settled = scratch(
             paid_now,
             payment_id=payment_id,
             tender=tender,

@@ -28,7 +28,7 @@ from tuangou_core.group._events import (
     RefundDue,
     StockReleased,
 )
-from tuangou_core.group._state import GroupState, Order, View
+from tuangou_core.group._view import GroupView, OrderView, View
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote, protect, quote_member
 from tuangou_core.refunds import (
@@ -51,7 +51,7 @@ def reject(code: str, message: str, **fields: Any) -> Rejected:
     return Rejected(code, message, **fields)
 
 
-def order_of(group: GroupState, member: str) -> Order:
+def order_of(group: GroupView, member: str) -> OrderView:
     order = group.orders.get(member)
     if order is None:
         raise reject(
@@ -113,7 +113,7 @@ def elapse(view: View, at: datetime) -> list[Event]:
     return events
 
 
-def release(view: View, order: Order, at: datetime) -> list[Event]:
+def release(view: View, order: OrderView, at: datetime) -> list[Event]:
     """The order's units back to the campaign's stock (when stock or limits are tracked)."""
     if view.campaign.stock is None and view.campaign.per_member_limit is None:
         return []
@@ -121,7 +121,7 @@ def release(view: View, order: Order, at: datetime) -> list[Event]:
 
 
 def _expire(
-    view: View, group: GroupState, at: datetime, released: set[tuple[str, str]]
+    view: View, group: GroupView, at: datetime, released: set[tuple[str, str]]
 ) -> list[Event]:
     campaign = view.campaign
     paid = [o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP]
@@ -147,7 +147,7 @@ _FAILURE_REASONS = {"draw_overdue": RefundReason.DRAW_OVERDUE}
 
 def fail(
     view: View,
-    group: GroupState,
+    group: GroupView,
     at: datetime,
     due: datetime,
     reason: str,
@@ -186,7 +186,7 @@ def fail(
 # -- money back ---------------------------------------------------------------------------------
 
 
-def refund_event(order: Order, plan: RefundPlan, at: datetime, note: str = "") -> RefundDue:
+def refund_event(order: OrderView, plan: RefundPlan, at: datetime, note: str = "") -> RefundDue:
     """The :class:`RefundDue` that carries *plan* for *order*."""
     (tender,) = plan.tenders
     return RefundDue(
@@ -208,7 +208,7 @@ def refund_event(order: Order, plan: RefundPlan, at: datetime, note: str = "") -
 
 
 def refund(
-    order: Order,
+    order: OrderView,
     request: RefundRequest,
     at: datetime,
     note: str = "",
@@ -219,7 +219,7 @@ def refund(
     return [refund_event(order, plan, at, note)] if plan.amount.minor else []
 
 
-def give_back(order: Order, reason: RefundReason, at: datetime) -> list[Event]:
+def give_back(order: OrderView, reason: RefundReason, at: datetime) -> list[Event]:
     """Everything *order* holds goes back: its settled cash along its payment (planned as a
     full refund), and any authorisation released uncaptured."""
     events: list[Event] = []
@@ -262,9 +262,9 @@ def return_payment(
 
 def form(
     view: View,
-    group: GroupState,
-    paid: list[Order],
-    pending: list[Order],
+    group: GroupView,
+    paid: list[OrderView],
+    pending: list[OrderView],
     at: datetime,
     unit_price: Money,
     virtual: int,
@@ -292,7 +292,7 @@ def form(
 
 
 def _settle_tier(
-    campaign: Campaign, order: Order, tier_price: Money, capture: bool, at: datetime
+    campaign: Campaign, order: OrderView, tier_price: Money, capture: bool, at: datetime
 ) -> list[Event]:
     unit = tier_price
     if order.role == "opener" and campaign.leader_price is not None:
@@ -331,7 +331,7 @@ def _settle_tier(
     return events
 
 
-def _lapsed(order: Order, repriced: Quote) -> list[tuple[str, Any, Money]]:
+def _lapsed(order: OrderView, repriced: Quote) -> list[tuple[str, Any, Money]]:
     """The coupons that took something at the order's old price and nothing at the new."""
     return [
         (step.name, step.funder, step.amount)

@@ -5,18 +5,17 @@ Private: import these names from :mod:`tuangou_core.group`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, Final, Protocol, TypeVar
+from typing import Final
 
 import attrs
 
 from tuangou_core._records import Record, Records, amount_columns, amount_names, instant
 from tuangou_core._text import html_table
 from tuangou_core.campaign import Campaign
-from tuangou_core.errors import Rejected
 from tuangou_core.group._events import GroupStatus, OrderStatus
+from tuangou_core.group._view import OrderView, unknown_group
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import PaidOrder, TenderPaid, lines_of
@@ -85,23 +84,7 @@ class Order:
     def paid_order(self) -> PaidOrder:
         """The order as the refund planner sees it: its line at the current price, the
         settling payment as its tender, and every refund along it so far."""
-        (line,) = lines_of(self.quote)
-        line = attrs.evolve(
-            line,
-            paid=self.settled,
-            due=self.quote.total,
-            refunded=self.returned,
-            units_returned=self.units_returned,
-            unit_refunded=self.unit_refunded,
-        )
-        tender = TenderPaid(self.tender, self.payment_id or "", self.settled, self.returned)
-        return PaidOrder(
-            f"{self.group}:{self.member}",
-            (line,),
-            (tender,),
-            coupons=() if self.coupons_settled else self.coupons,
-            refunds=self.refund_count,
-        )
+        return paid_order_of(self)
 
     @property
     def due(self) -> Money:
@@ -245,7 +228,10 @@ class CampaignState:
         Raises:
             Rejected: ``unknown_group``.
         """
-        return find_group(self, group_id)
+        group = self.groups.get(group_id)
+        if group is None:
+            raise unknown_group(group_id)
+        return group
 
     def orders(self) -> tuple[Order, ...]:
         """Every order, in the order members joined."""
@@ -276,76 +262,28 @@ class CampaignState:
         )
 
 
-StateRecord = TypeVar("StateRecord", Order, GroupState)
-
-# A record's fields read in one call, and each slot's own setter: a frozen class refuses
-# setattr, and object.__setattr__ looks each name up on every call. attrs.evolve re-runs
-# __init__ through introspection; Order and GroupState have no converters or validators (the
-# decider made every value), so a copy slot by slot gives the same value at a fraction of it.
-_GETTERS: Final[dict[type, Callable[[Any], tuple[Any, ...]]]] = {
-    cls: attrgetter(*(f.name for f in attrs.fields(cls))) for cls in (Order, GroupState)
-}
-SETTERS: Final[dict[type, dict[str, Callable[[Any, Any], None]]]] = {
-    cls: {f.name: cls.__dict__[f.name].__set__ for f in attrs.fields(cls)}
-    for cls in (Order, GroupState)
-}
-_ORDERED_SETTERS: Final = {cls: tuple(setters.values()) for cls, setters in SETTERS.items()}
-_NEW: Final = object.__new__
-
-
-def build_record(cls: type[StateRecord], values: tuple[Any, ...]) -> StateRecord:
-    """An Order or GroupState from every field's value, in field order."""
-    record = _NEW(cls)
-    for setter, value in zip(_ORDERED_SETTERS[cls], values, strict=True):
-        setter(record, value)
-    return record
-
-
-def copy_record(record: StateRecord, **changes: Any) -> StateRecord:
-    """*record* with *changes*, as ``attrs.evolve`` would give it, without re-running
-    ``__init__``."""
-    cls = type(record)
-    copy = build_record(cls, _GETTERS[cls](record))
-    setters = SETTERS[cls]
-    for name, value in changes.items():
-        setters[name](copy, value)
-    return copy
-
-
-def find_group(view: View, group_id: str) -> GroupState:
-    group = view.groups.get(group_id)
-    if group is None:
-        raise Rejected("unknown_group", f"there is no group {group_id!r}", group=group_id)
-    return group
+def paid_order_of(order: OrderView) -> PaidOrder:
+    """*order* as the refund planner sees it (:meth:`Order.paid_order`), for an order or its
+    working twin alike."""
+    (line,) = lines_of(order.quote)
+    line = attrs.evolve(
+        line,
+        paid=order.settled,
+        due=order.quote.total,
+        refunded=order.returned,
+        units_returned=order.units_returned,
+        unit_refunded=order.unit_refunded,
+    )
+    tender = TenderPaid(order.tender, order.payment_id or "", order.settled, order.returned)
+    return PaidOrder(
+        f"{order.group}:{order.member}",
+        (line,),
+        (tender,),
+        coupons=() if order.coupons_settled else order.coupons,
+        refunds=order.refund_count,
+    )
 
 
 def initial_state(campaign: Campaign) -> CampaignState:
     """The state of a campaign before anything happened."""
     return CampaignState(campaign, {}, {}, {}, 0, None, 0, (), ())
-
-
-class View(Protocol):
-    """What deciding reads: a CampaignState, or the working copy inside a Fold."""
-
-    @property
-    def campaign(self) -> Campaign: ...
-    @property
-    def groups(self) -> Mapping[str, GroupState]: ...
-    @property
-    def payments(self) -> Mapping[str, tuple[str, str, Money]]: ...
-    @property
-    def units(self) -> Mapping[str, int]: ...
-    @property
-    def stock_taken(self) -> int: ...
-    @property
-    def clock(self) -> datetime | None: ...
-    @property
-    def holds(self) -> Sequence[tuple[datetime, int, str, str]]: ...
-    @property
-    def deadlines(self) -> Sequence[tuple[datetime, int, str]]: ...
-    @property
-    def draws(self) -> Sequence[tuple[datetime, int, str]]: ...
-    @property
-    def unmatched(self) -> Mapping[str, Unmatched]: ...
-    @property
-    def refund_ids(self) -> Mapping[str, tuple[str, str, int, Money]]: ...

@@ -1,0 +1,115 @@
+"""The lean Fold: mutable working records inside, the same events and states as the pure path.
+
+A ``Fold`` edits mutable twins of ``Order`` and ``GroupState`` in place and builds the
+immutable state only when it is read. These laws pin it to the pure ``decide``/``evolve``
+path on random streams, however often (or seldom) its state is read, and whatever state it
+starts from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strategies import group_campaigns, intents, run_stream
+from tuangou_core.campaign import Campaign
+from tuangou_core.group import (
+    CampaignState,
+    Event,
+    Fold,
+    GroupState,
+    Order,
+    decide,
+    evolve,
+    initial_state,
+    replay,
+)
+from tuangou_core.group._working import WorkingGroup, WorkingOrder, freeze_group, thaw_group
+
+
+def _pure(campaign: Campaign, events: list[Event]) -> list[CampaignState]:
+    """The state after each event, by evolve alone (index 0: before any)."""
+    states = [initial_state(campaign)]
+    for event in events:
+        states.append(evolve(states[-1], event))
+    return states
+
+
+@given(group_campaigns(), intents())
+def test_a_fold_decides_and_applies_random_streams_as_the_pure_path_does(
+    campaign: Campaign, steps: Any
+) -> None:
+    """Every command of a random stream: the Fold's events are decide's, and its state,
+    read once at the end, is evolve's."""
+    commands, caused = run_stream(campaign, steps)
+    state = initial_state(campaign)
+    fold = Fold(campaign)
+    for command, events in zip(commands, caused, strict=True):
+        assert decide(state, command) == events
+        assert fold.execute(command) == events
+        for event in events:
+            state = evolve(state, event)
+    assert fold.state == state
+
+
+@given(group_campaigns(), intents(), st.data())
+def test_reading_a_fold_anywhere_gives_the_pure_state_and_never_changes_it(
+    campaign: Campaign, steps: Any, data: st.DataObject
+) -> None:
+    """A Fold read after any events holds evolve's state then; every state it handed out
+    still equals evolve's for its prefix once the Fold has absorbed the rest."""
+    log = [event for events in run_stream(campaign, steps)[1] for event in events]
+    pure = _pure(campaign, log)
+    reads = data.draw(st.sets(st.integers(0, len(log))), label="read after n events")
+    fold = Fold(campaign)
+    handed: list[tuple[int, CampaignState]] = []
+    for n, event in enumerate([None, *log]):
+        if event is not None:
+            fold.apply([event])
+        if n in reads:
+            handed.append((n, fold.state))
+            assert handed[-1][1] == pure[n]
+    assert fold.state == pure[-1]
+    assert all(state == pure[n] for n, state in handed)
+
+
+@given(group_campaigns(), intents(), st.data())
+def test_a_fold_continues_from_any_state_as_replay_does(
+    campaign: Campaign, steps: Any, data: st.DataObject
+) -> None:
+    """A Fold started from the state after a prefix, given the rest, reaches replay's state;
+    the state it started from is left as it was."""
+    log = [event for events in run_stream(campaign, steps)[1] for event in events]
+    cut = data.draw(st.integers(0, len(log)), label="events before")
+    start = replay(campaign, log[:cut])
+    again = replay(campaign, log[:cut])
+    fold = Fold(start)
+    fold.apply(log[cut:])
+    assert fold.state == replay(campaign, log)
+    assert start == again
+
+
+@given(group_campaigns(), intents())
+def test_a_thawed_record_freezes_back_to_an_equal_value(campaign: Campaign, steps: Any) -> None:
+    """Every group (and order) of a random stream's state, made working and frozen again, is
+    equal to itself, order for order in the same order."""
+    log = [event for events in run_stream(campaign, steps)[1] for event in events]
+    for group in replay(campaign, log).groups.values():
+        work = thaw_group(group)
+        for member in list(work.orders):
+            work.working(member)
+        again = freeze_group(work)
+        assert again == group
+        assert list(again.orders) == list(group.orders)
+        assert all(type(o) is Order for o in again.orders.values())
+
+
+def test_the_working_records_have_the_frozen_records_fields() -> None:
+    """The twins carry exactly the fields of Order and GroupState (the group its list of
+    working orders besides), so a frozen record is built from every field of its twin."""
+    assert WorkingOrder.__slots__ == tuple(f.name for f in attrs.fields(Order))
+    group_fields = tuple(f.name for f in attrs.fields(GroupState))
+    assert WorkingGroup.__slots__ == (*group_fields, "fresh")
