@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ from tuangou_core.group import (
     initial_state,
     replay,
 )
-from tuangou_core.group._working import WorkingGroup, WorkingOrder, freeze_group, thaw_group
+from tuangou_core.group._working import WorkingGroup, WorkingOrder, freeze, thaw_group, thaw_order
 
 
 def _pure(campaign: Campaign, events: list[Event]) -> list[CampaignState]:
@@ -95,21 +96,27 @@ def test_a_fold_continues_from_any_state_as_replay_does(
 @given(group_campaigns(), intents())
 def test_a_thawed_record_freezes_back_to_an_equal_value(campaign: Campaign, steps: Any) -> None:
     """Every group (and order) of a random stream's state, made working and frozen again, is
-    equal to itself, order for order in the same order."""
+    equal to itself, order for order in the same order, and refuses writes from then on."""
     log = [event for events in run_stream(campaign, steps)[1] for event in events]
     for group in replay(campaign, log).groups.values():
         work = thaw_group(group)
-        for member in list(work.orders):
-            work.working(member)
-        again = freeze_group(work)
-        assert again == group
-        assert list(again.orders) == list(group.orders)
-        assert all(type(o) is Order for o in again.orders.values())
+        records: list[WorkingGroup | WorkingOrder] = [work]
+        for member, order in list(work.orders.items()):
+            work.orders[member] = thaw_order(order)  # type: ignore[arg-type]
+            records.append(work.orders[member])  # type: ignore[arg-type]
+        freeze(records)
+        frozen: object = work
+        assert type(frozen) is GroupState
+        assert frozen == group
+        assert list(work.orders) == list(group.orders)
+        assert all(type(o) is Order for o in work.orders.values())
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            work.status = group.status
 
 
-def test_the_working_records_have_the_frozen_records_fields() -> None:
-    """The twins carry exactly the fields of Order and GroupState (the group its list of
-    working orders besides), so a frozen record is built from every field of its twin."""
-    assert WorkingOrder.__slots__ == tuple(f.name for f in attrs.fields(Order))
-    group_fields = tuple(f.name for f in attrs.fields(GroupState))
-    assert WorkingGroup.__slots__ == (*group_fields, "fresh")
+def test_the_working_records_have_exactly_the_frozen_records_slots() -> None:
+    """The twins carry exactly the slots of Order and GroupState and no others (no weak
+    reference slot either): what CPython needs to let a twin become its frozen record."""
+    order_slots, group_slots = vars(Order)["__slots__"], vars(GroupState)["__slots__"]
+    assert WorkingOrder.__slots__ == order_slots == tuple(f.name for f in attrs.fields(Order))
+    assert WorkingGroup.__slots__ == group_slots == tuple(f.name for f in attrs.fields(GroupState))

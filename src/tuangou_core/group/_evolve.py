@@ -49,8 +49,9 @@ from tuangou_core.group._state import ENDED, CampaignState, GroupState, Unmatche
 from tuangou_core.group._working import (
     WorkingGroup,
     WorkingOrder,
-    freeze_group,
+    freeze,
     thaw_group,
+    thaw_order,
 )
 from tuangou_core.money import Money
 from tuangou_core.refunds import ENDING_REASONS, RefundReason
@@ -65,9 +66,9 @@ _CONTAINERS: Final = frozenset(
 class Draft:
     """A private working copy that absorbs events and freezes into a state when read.
 
-    Invariants: every :class:`WorkingGroup` in ``groups`` is listed in ``fresh`` (and every
-    working order in its group's ``fresh``), so ``freeze`` finds what changed without a scan;
-    a container named in ``shared`` belongs to a state handed out and is not written.
+    Invariants: every :class:`WorkingGroup` in ``groups`` and every :class:`WorkingOrder` in
+    a group's ``orders`` is listed once in ``fresh``, so ``freeze`` finds what changed without
+    a scan; a container named in ``shared`` belongs to a state handed out and is not written.
     """
 
     __slots__ = (
@@ -103,7 +104,7 @@ class Draft:
         self.draws: list[tuple[datetime, int, str]] = state.draws  # type: ignore[assignment]
         self.unmatched: dict[str, Unmatched] = state.unmatched  # type: ignore[assignment]
         self.refund_ids: dict[str, tuple[str, str, int, Money]] = state.refund_ids  # type: ignore[assignment]
-        self.fresh: list[WorkingGroup] = []
+        self.fresh: list[WorkingGroup | WorkingOrder] = []
         self.shared = set(_CONTAINERS)
         self.state: CampaignState | None = state  # the last state handed out, if still current
 
@@ -117,11 +118,25 @@ class Draft:
     def group(self, group_id: str) -> WorkingGroup:
         """The group *group_id*, made a working one (a copy of the frozen one) if it was not."""
         group = self.groups[group_id]
-        if isinstance(group, WorkingGroup):
+        if type(group) is WorkingGroup:
             return group
-        work = thaw_group(group)
+        work = thaw_group(group)  # type: ignore[arg-type]  # not working: frozen
         self.put(work)
         return work
+
+    def order(self, group: WorkingGroup, member: str) -> WorkingOrder:
+        """*member*'s order in the working *group*, made a working one if it was not."""
+        order = group.orders[member]
+        if type(order) is WorkingOrder:
+            return order
+        work = thaw_order(order)  # type: ignore[arg-type]  # not working: frozen
+        self.add(group, work)
+        return work
+
+    def add(self, group: WorkingGroup, order: WorkingOrder) -> None:
+        """Put a working order in the working *group*, to be frozen when the state is read."""
+        group.orders[order.member] = order
+        self.fresh.append(order)
 
     def put(self, group: WorkingGroup) -> None:
         """Put a working group in the campaign, to be frozen when the state is read."""
@@ -142,10 +157,7 @@ class Draft:
         if state is not None:
             return state
         if self.fresh:
-            groups = self.groups  # owned: putting a working group in it made it so
-            for group in self.fresh:
-                if groups.get(group.id) is group:  # not replaced by a later opening
-                    groups[group.id] = freeze_group(group)
+            freeze(self.fresh)  # each working group and order becomes its frozen self
             self.fresh = []
         self.shared = set(_CONTAINERS)
         state = self.state = CampaignState(
@@ -264,7 +276,8 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
     group = draft.group(event.group)
     draft.order_seq += 1
     zero = draft.zero
-    group.add(
+    draft.add(
+        group,
         WorkingOrder(
             event.group,
             event.member,
@@ -288,7 +301,7 @@ def _on_joined(draft: Draft, event: MemberJoined) -> None:
             0,  # units_returned
             event.coupons,
             False,  # coupons_settled
-        )
+        ),
     )
     group.pending += 1
     _hold(draft, event.hold_until, event.group, event.member)
@@ -301,7 +314,7 @@ def _hold(draft: Draft, until: datetime, group: str, member: str) -> None:
 
 def _on_reopened(draft: Draft, event: OrderReopened) -> None:
     group = draft.group(event.group)
-    order = group.working(event.member)
+    order = draft.order(group, event.member)
     order.status = OrderStatus.PENDING_PAYMENT
     order.qty = event.qty
     order.quote = event.quote
@@ -335,13 +348,13 @@ def _record_payment(draft: Draft, event: PaymentReceived | PaymentAuthorised) ->
 
 def _on_received(draft: Draft, event: PaymentReceived) -> None:
     _record_payment(draft, event)
-    order = draft.group(event.group).working(event.member)
+    order = draft.order(draft.group(event.group), event.member)
     order.paid = _plus(order.paid, event.amount)
 
 
 def _on_authorised(draft: Draft, event: PaymentAuthorised) -> None:
     _record_payment(draft, event)
-    order = draft.group(event.group).working(event.member)
+    order = draft.order(draft.group(event.group), event.member)
     order.authorised = _plus(order.authorised, event.amount)
 
 
@@ -368,7 +381,7 @@ def _returned_unmatched(draft: Draft, payment_id: str, amount: Money) -> None:
 
 def _on_paid(draft: Draft, event: OrderPaid) -> None:
     group = draft.group(event.group)
-    order = group.working(event.member)
+    order = draft.order(group, event.member)
     # Cash settles the order now; an authorisation settles it only once captured.
     cash = (
         Money.zero(order.paid.currency)
@@ -385,7 +398,7 @@ def _on_paid(draft: Draft, event: OrderPaid) -> None:
 
 
 def _on_captured(draft: Draft, event: PaymentCaptured) -> None:
-    order = draft.group(event.group).working(event.member)
+    order = draft.order(draft.group(event.group), event.member)
     order.paid = _plus(order.paid, event.amount)
     order.authorised = order.authorised - event.amount
     order.settled = _plus(order.settled, event.amount)
@@ -396,7 +409,7 @@ def _on_released_authorisation(draft: Draft, event: AuthorisationReleased) -> No
         _returned_unmatched(draft, event.payment_id, event.amount)
         return
     group = draft.group(event.group)
-    order = group.working(event.member)
+    order = draft.order(group, event.member)
     order.authorised = order.authorised - event.amount
     _end_if(group, order, event.reason)
 
@@ -418,7 +431,7 @@ def _on_refund(draft: Draft, event: RefundDue) -> None:
         _returned_unmatched(draft, event.payment_id, event.amount)
         return
     group = draft.group(event.group)
-    order = group.working(event.member)
+    order = draft.order(group, event.member)
     amount = event.amount
     order.refunded = _plus(order.refunded, amount)
     order.refund_count += 1
@@ -436,7 +449,7 @@ def _on_refund(draft: Draft, event: RefundDue) -> None:
 
 def _on_cancelled(draft: Draft, event: OrderCancelled) -> None:
     group = draft.group(event.group)
-    group.working(event.member).status = OrderStatus.CANCELLED
+    draft.order(group, event.member).status = OrderStatus.CANCELLED
     group.pending -= 1
 
 
@@ -445,7 +458,7 @@ def _on_formed(draft: Draft, event: GroupFormed) -> None:
     if not isinstance(draft.campaign.rule, LotteryRule):
         waiting = [m for m, o in group.orders.items() if o.status is OrderStatus.AWAITING_GROUP]
         for member in waiting:
-            group.working(member).status = OrderStatus.AWAITING_SHIPMENT
+            draft.order(group, member).status = OrderStatus.AWAITING_SHIPMENT
     group.status = GroupStatus.FORMED
     group.unit_price = event.unit_price
     group.virtual = event.virtual
@@ -457,7 +470,7 @@ def _on_formed(draft: Draft, event: GroupFormed) -> None:
 
 
 def _on_repriced(draft: Draft, event: OrderRepriced) -> None:
-    draft.group(event.group).working(event.member).quote = event.quote
+    draft.order(draft.group(event.group), event.member).quote = event.quote
 
 
 def _on_failed(draft: Draft, event: GroupFailed) -> None:
@@ -467,7 +480,7 @@ def _on_failed(draft: Draft, event: GroupFailed) -> None:
 def _on_drawn(draft: Draft, event: WinnersDrawn) -> None:
     group = draft.group(event.group)
     for member in event.winners:
-        group.working(member).status = OrderStatus.AWAITING_SHIPMENT
+        draft.order(group, member).status = OrderStatus.AWAITING_SHIPMENT
     group.winners = event.winners
     group.drawn = True
 
@@ -477,11 +490,11 @@ def _on_leader_changed(draft: Draft, event: LeaderChanged) -> None:
 
 
 def _on_shipped(draft: Draft, event: OrderShipped) -> None:
-    draft.group(event.group).working(event.member).status = OrderStatus.SHIPPED
+    draft.order(draft.group(event.group), event.member).status = OrderStatus.SHIPPED
 
 
 def _on_completed(draft: Draft, event: OrderCompleted) -> None:
-    draft.group(event.group).working(event.member).status = OrderStatus.COMPLETED
+    draft.order(draft.group(event.group), event.member).status = OrderStatus.COMPLETED
 
 
 _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](

@@ -46,7 +46,9 @@ ORDER_COLUMNS: Final = (
 """The columns of an order record (:meth:`Order.to_record`)."""
 
 
-@attrs.frozen
+# No weak-reference slot on Order and GroupState: a Fold's working twin has exactly their slots,
+# so freezing it is a change of its class, not a copy (group/_working.py).
+@attrs.frozen(weakref_slot=False)
 class Order:
     """One member's order in one group.
 
@@ -128,7 +130,7 @@ class Order:
         }
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class GroupState:
     """One group: its opener and current leader, deadline, status and every member's order.
 

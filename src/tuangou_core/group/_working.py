@@ -1,13 +1,14 @@
 """The Fold's working records: mutable, slotted twins of ``Order`` and ``GroupState``.
 
-A frozen attrs record costs a slot setter call per field to build (about 90 ns each here) and
-another to change; a plain slotted object is built by one ``__init__`` and changed by an
-ordinary attribute store (about 15 ns). So the working copy inside a ``Fold`` keeps mutable
-twins with the same fields and the same values (amounts stay ``Money``: immutable values, so
-sharing them costs nothing), edits them in place event after event, and builds the frozen
-record once, when the state is read. The twins read like the frozen records (``due``,
-``net``, ``holding``, ``paid_order()``), so the decider reads either one
-(:mod:`tuangou_core.group._view`).
+A frozen attrs record costs a slot setter call per field to build, and a copy to change; a
+plain slotted object is built by one ``__init__`` and changed by an ordinary attribute store.
+So the working copy inside a ``Fold`` keeps mutable twins with the same fields and values
+(amounts stay ``Money``: immutable values, so sharing them costs nothing) and edits them in
+place, event after event. A twin has exactly its frozen record's slots, so reading the state
+freezes it by changing its class (:func:`freeze`): the object becomes the frozen record, at
+no cost per field, and the working copy never writes to it again (it copies a frozen record
+before changing it). The twins read like the frozen records (``due``, ``net``, ``holding``,
+``paid_order()``), so the decider reads either one (:mod:`tuangou_core.group._view`).
 
 Private: the public values are :class:`~tuangou_core.group.Order` and
 :class:`~tuangou_core.group.GroupState`.
@@ -17,8 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from itertools import repeat
-from operator import attrgetter, call
+from operator import attrgetter
 from typing import Any, Final
 
 import attrs
@@ -37,7 +37,7 @@ GROUP_FIELDS: Final = tuple(f.name for f in attrs.fields(GroupState))
 class WorkingOrder:
     """An order inside a Fold's working copy: the fields of :class:`Order`, mutable."""
 
-    __slots__ = ORDER_FIELDS
+    __slots__ = ORDER_FIELDS  # exactly Order's: see freeze()
 
     group: str
     member: str
@@ -132,10 +132,10 @@ class WorkingGroup:
     """A group inside a Fold's working copy: the fields of :class:`GroupState`, mutable.
 
     ``orders`` is the group's own dict, holding frozen orders not touched since the group was
-    thawed and working ones (listed in ``fresh``, to freeze when the state is read).
+    thawed and working ones (which the working copy lists, to freeze when the state is read).
     """
 
-    __slots__ = (*GROUP_FIELDS, "fresh")
+    __slots__ = GROUP_FIELDS  # exactly GroupState's: see freeze()
 
     id: str
     opener: str
@@ -153,7 +153,6 @@ class WorkingGroup:
     formed_at: datetime | None
     formed_size: int
     spill_of: str | None
-    fresh: list[WorkingOrder]
 
     def __init__(
         self,
@@ -190,26 +189,11 @@ class WorkingGroup:
         self.formed_at = formed_at
         self.formed_size = formed_size
         self.spill_of = spill_of
-        self.fresh = []
 
     @property
     def holding(self) -> int:
         """As :attr:`GroupState.holding`."""
         return self.pending + self.paid
-
-    def working(self, member: str) -> WorkingOrder:
-        """*member*'s order, made a working one (a copy of the frozen one) if it was not."""
-        order = self.orders[member]
-        if isinstance(order, WorkingOrder):
-            return order
-        work = WorkingOrder(*_ORDER_VALUES(order))
-        self.add(work)
-        return work
-
-    def add(self, order: WorkingOrder) -> None:
-        """Put a working order in the group, to be frozen when the state is read."""
-        self.orders[order.member] = order
-        self.fresh.append(order)
 
     def __repr__(self) -> str:
         return f"<WorkingGroup {self.id} {self.status.value}>"
@@ -218,13 +202,11 @@ class WorkingGroup:
 # Every field's value in one C call; it reads a frozen record and its twin alike.
 _ORDER_VALUES: Final[Callable[[Any], tuple[Any, ...]]] = attrgetter(*ORDER_FIELDS)
 _GROUP_VALUES: Final[Callable[[Any], tuple[Any, ...]]] = attrgetter(*GROUP_FIELDS)
-# A frozen class refuses setattr, and object.__setattr__ looks each name up on every call:
-# each slot's own setter is the cheapest way in (attrs' __init__ goes through
-# object.__setattr__). Order and GroupState have no converters or validators: the decider
-# made every value, so setting the slots gives the value __init__ would.
-_ORDER_SETTERS: Final = tuple(Order.__dict__[name].__set__ for name in ORDER_FIELDS)
-_GROUP_SETTERS: Final = tuple(GroupState.__dict__[name].__set__ for name in GROUP_FIELDS)
-_NEW: Final = object.__new__
+
+
+def thaw_order(order: Order) -> WorkingOrder:
+    """A working twin of *order*."""
+    return WorkingOrder(*_ORDER_VALUES(order))
 
 
 def thaw_group(group: GroupState) -> WorkingGroup:
@@ -234,26 +216,19 @@ def thaw_group(group: GroupState) -> WorkingGroup:
     return work
 
 
-def freeze_order(order: WorkingOrder) -> Order:
-    """The frozen :class:`Order` with *order*'s values."""
-    frozen: Order = _NEW(Order)
-    # One C loop over the setters (each returns None, so any() runs them all): a third
-    # cheaper than a Python loop calling them, and a read builds one per changed order.
-    any(map(call, _ORDER_SETTERS, repeat(frozen), _ORDER_VALUES(order)))
-    return frozen
+def freeze(records: list[WorkingGroup | WorkingOrder]) -> None:
+    """Make every record of *records* its frozen self, in place.
+
+    A twin and its frozen class have the same slots and no others (a test keeps them so),
+    which is exactly when CPython lets an object change its class: the values stay where they
+    are, and the object refuses writes from then on. The caller must not write to a record
+    after freezing it; a frozen record is thawed (copied) before it changes.
+    """
+    for record in records:
+        record.__class__ = _FROZEN[type(record)]
 
 
-def freeze_group(group: WorkingGroup) -> GroupState:
-    """The frozen :class:`GroupState` with *group*'s values; its working orders are frozen
-    first, and its dict of orders becomes the frozen group's (so *group* is done with)."""
-    orders = group.orders
-    for order in group.fresh:
-        if orders.get(order.member) is order:  # not replaced by a later join of the member
-            orders[order.member] = freeze_order(order)
-    group.fresh = []
-    frozen: GroupState = _NEW(GroupState)
-    any(map(call, _GROUP_SETTERS, repeat(frozen), _GROUP_VALUES(group)))
-    return frozen
+_FROZEN: Final[dict[type, type]] = {WorkingOrder: Order, WorkingGroup: GroupState}
 
 
 def scratch(order: OrderView, **changes: Any) -> WorkingOrder:
