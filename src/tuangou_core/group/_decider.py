@@ -46,7 +46,7 @@ def evolve(state: CampaignState, event: Event) -> CampaignState:
         InvalidInput: ``unknown_event`` for an object that is not an event.
     """
     draft = Draft(state)
-    draft.apply(event)
+    draft.apply((event,))
     return draft.freeze()
 
 
@@ -74,9 +74,7 @@ class Fold:
 
     def apply(self, events: Iterable[Event]) -> None:
         """Apply facts (never fails on events that ``decide`` produced)."""
-        apply = self._draft.apply
-        for event in events:
-            apply(event)
+        self._draft.apply(events)
 
     def advance(self, at: datetime) -> tuple[Event, ...]:
         """Let time pass to *at*: expired holds, then expired groups. Returns what it caused.

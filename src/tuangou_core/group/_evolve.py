@@ -12,7 +12,7 @@ unchanged. The public entry points are :func:`tuangou_core.group.evolve`, ``Fold
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -176,32 +176,36 @@ class Draft:
         )
         return state
 
-    def apply(self, event: Event) -> None:
-        """Apply *event* (never fails on events that ``decide`` produced).
+    def apply(self, events: Iterable[Event]) -> None:
+        """Apply *events* in order (never fails on events that ``decide`` produced).
 
         Raises:
-            InvalidInput: ``unknown_event`` for an object that is not an event.
+            InvalidInput: ``unknown_event`` for an object that is not an event; the events
+                before it are applied.
         """
-        handler = _TABLE.get(type(event))
-        if handler is None:
-            raise _EVOLVE.refuse(event)
-        self.state = None  # first: a handler that raises must not leave a stale state cached
-        at = event.at
-        clock = self.clock
-        if clock is None or at > clock:
-            self.clock = at
-        handler(self, event)
-        # Entries that time has reached and no longer matter are popped once, here; most
-        # events reach none, so the heads are looked at before any call.
-        holds = self.holds
-        if holds and holds[0][0] <= at:
-            self._drop_holds(at)
-        deadlines = self.deadlines
-        if deadlines and deadlines[0][0] <= at:
-            self._drop_deadlines(at)
-        draws = self.draws
-        if draws and draws[0][0] <= at:
-            self._drop_draws(at)
+        # The hot loop of every replay: one pass, no call per event but the handler's.
+        table = _TABLE
+        for event in events:
+            handler = table.get(type(event))
+            if handler is None:
+                raise _EVOLVE.refuse(event)
+            self.state = None  # before the handler: one that raises leaves no stale state
+            at = event.at
+            clock = self.clock
+            if clock is None or at > clock:
+                self.clock = at
+            handler(self, event)
+            # Entries that time has reached and no longer matter are popped once, here; most
+            # events reach none, so the heads are looked at before any call.
+            holds = self.holds
+            if holds and holds[0][0] <= at:
+                self._drop_holds(at)
+            deadlines = self.deadlines
+            if deadlines and deadlines[0][0] <= at:
+                self._drop_deadlines(at)
+            draws = self.draws
+            if draws and draws[0][0] <= at:
+                self._drop_draws(at)
 
     def _drop_holds(self, at: datetime) -> None:
         while self.holds and self.holds[0][0] <= at:
@@ -214,7 +218,8 @@ class Draft:
                 and order.hold_until == due
             ):
                 return
-            self.own("holds")
+            if "holds" in self.shared:
+                self.own("holds")
             heapq.heappop(self.holds)
 
     def _drop_deadlines(self, at: datetime) -> None:
@@ -383,16 +388,13 @@ def _on_paid(draft: Draft, event: OrderPaid) -> None:
     group = draft.group(event.group)
     order = draft.order(group, event.member)
     # Cash settles the order now; an authorisation settles it only once captured.
-    cash = (
-        Money.zero(order.paid.currency)
-        if order.authorised.minor
-        else _minus(order.paid, order.refunded)
-    )
+    zero = draft.zero
+    cash = zero if order.authorised.minor else _minus(order.paid, order.refunded)
     order.status = OrderStatus.AWAITING_GROUP
     order.payment_id = event.payment_id
     order.tender = event.tender
     order.settled = cash
-    order.returned = Money.zero(cash.currency)
+    order.returned = zero
     group.pending -= 1
     group.paid += 1
 

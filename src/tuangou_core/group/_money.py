@@ -133,13 +133,21 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         )
         return [arrived, back]
     events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, payment_id, tender)]
-    paid_now = scratch(order, status=OrderStatus.AWAITING_GROUP)
-    paid: list[OrderView] = [
-        o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP
-    ]
-    paid.append(paid_now)
-    price = forming_price(view.campaign, len(paid))
+    # An open group counts its paid orders (check_invariants holds it to that): a payment
+    # costs the same in a group of ten thousand as in a group of three.
+    if group.status is GroupStatus.OPEN:
+        paid_before = group.paid
+    else:
+        paid_before = sum(
+            1 for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP
+        )
+    price = forming_price(view.campaign, paid_before + 1)
     if price is not None:
+        paid_now = scratch(order, status=OrderStatus.AWAITING_GROUP)
+        paid: list[OrderView] = [
+            o for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP
+        ]
+        paid.append(paid_now)
         pending = [
             o
             for o in group.orders.values()

@@ -65,8 +65,10 @@ def order_of(group: GroupView, member: str) -> OrderView:
 
 def _due_entries(heap: Sequence[Any], at: datetime) -> list[Any]:
     # Read-only walk of a binary heap: visit a child only when its parent is due.
+    if not heap or heap[0][0] > at:
+        return []  # nothing due: what almost every command finds
     found: list[Any] = []
-    stack = [0] if heap else []
+    stack = [0]
     while stack:
         index = stack.pop()
         entry = heap[index]
