@@ -17,6 +17,10 @@ year 9999 that every deadline (a window of at most ten years, calendar extension
 without overflow."""
 
 
+_EARLIEST_YEAR: Final = EARLIEST.year
+_LATEST_YEAR: Final = LATEST.year - 1  # LATEST is the first instant of its year
+
+
 def require_aware(value: object, field: str) -> datetime:
     """Return *value* if it is a time-zone-aware datetime from :data:`EARLIEST` to before
     :data:`LATEST`.
@@ -40,6 +44,10 @@ def require_aware(value: object, field: str) -> datetime:
             field=field,
             value=value.isoformat(),
         )
+    # A UTC offset moves an instant by under a day, so a year strictly inside the range is
+    # inside whatever the offset: the common case skips the two offset-aware comparisons.
+    if _EARLIEST_YEAR < value.year < _LATEST_YEAR:
+        return value
     try:
         inside = EARLIEST <= value < LATEST
     except OverflowError:  # 0001-01-01 with a positive offset lies before year 1 in UTC
