@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, cast
 
-import attrs
-
 from tuangou_core.campaign import LotteryRule
 from tuangou_core.group._events import (
     AuthorisationReleased,
@@ -44,8 +42,17 @@ from tuangou_core.group._events import (
     StockReserved,
     WinnersDrawn,
 )
+from tuangou_core.group._evolve_money import (
+    on_authorised,
+    on_captured,
+    on_paid,
+    on_received,
+    on_refund,
+    on_released_authorisation,
+    on_unmatched,
+)
 from tuangou_core.group._projection import Projection
-from tuangou_core.group._state import ENDED, CampaignState, GroupState, Unmatched
+from tuangou_core.group._state import CampaignState, GroupState, Unmatched
 from tuangou_core.group._working import (
     WorkingGroup,
     WorkingOrder,
@@ -54,7 +61,6 @@ from tuangou_core.group._working import (
     thaw_order,
 )
 from tuangou_core.money import Money
-from tuangou_core.refunds import ENDING_REASONS, RefundReason
 
 # The containers a state shares with the draft it came from: each is copied before the
 # draft's first write to it after the state was handed out (or taken in).
@@ -238,20 +244,6 @@ class Draft:
             heapq.heappop(self.draws)
 
 
-def _plus(total: Money, amount: Money) -> Money:
-    # Adding to nothing keeps the amount itself: no new value for the common first payment.
-    # Anything unusual (another currency, not Money) goes through + and its errors.
-    if not total.minor and type(amount) is Money and amount.currency == total.currency:
-        return amount
-    return total + amount
-
-
-def _minus(total: Money, amount: Money) -> Money:
-    if not amount.minor and type(total) is Money and amount.currency == total.currency:
-        return total
-    return total - amount
-
-
 def _on_opened(draft: Draft, event: GroupOpened) -> None:
     draft.put(
         WorkingGroup(
@@ -345,110 +337,6 @@ def _on_released(draft: Draft, event: StockReleased) -> None:
     draft.stock_taken -= event.units
 
 
-def _record_payment(draft: Draft, event: PaymentReceived | PaymentAuthorised) -> None:
-    if "payments" in draft.shared:
-        draft.own("payments")
-    draft.payments[event.payment_id] = (event.group, event.member, event.amount)
-
-
-def _on_received(draft: Draft, event: PaymentReceived) -> None:
-    _record_payment(draft, event)
-    order = draft.order(draft.group(event.group), event.member)
-    order.paid = _plus(order.paid, event.amount)
-
-
-def _on_authorised(draft: Draft, event: PaymentAuthorised) -> None:
-    _record_payment(draft, event)
-    order = draft.order(draft.group(event.group), event.member)
-    order.authorised = _plus(order.authorised, event.amount)
-
-
-def _on_unmatched(draft: Draft, event: PaymentUnmatched) -> None:
-    draft.own("payments")
-    draft.payments[event.payment_id] = (event.group, event.member, event.amount)
-    draft.own("unmatched")
-    draft.unmatched[event.payment_id] = Unmatched(
-        event.group,
-        event.member,
-        event.payment_id,
-        event.amount,
-        event.tender,
-        event.authorised,
-        draft.zero,
-    )
-
-
-def _returned_unmatched(draft: Draft, payment_id: str, amount: Money) -> None:
-    draft.own("unmatched")
-    stray = draft.unmatched[payment_id]
-    draft.unmatched[payment_id] = attrs.evolve(stray, returned=stray.returned + amount)
-
-
-def _on_paid(draft: Draft, event: OrderPaid) -> None:
-    group = draft.group(event.group)
-    order = draft.order(group, event.member)
-    # Cash settles the order now; an authorisation settles it only once captured.
-    zero = draft.zero
-    cash = zero if order.authorised.minor else _minus(order.paid, order.refunded)
-    order.status = OrderStatus.AWAITING_GROUP
-    order.payment_id = event.payment_id
-    order.tender = event.tender
-    order.settled = cash
-    order.returned = zero
-    group.pending -= 1
-    group.paid += 1
-
-
-def _on_captured(draft: Draft, event: PaymentCaptured) -> None:
-    order = draft.order(draft.group(event.group), event.member)
-    order.paid = _plus(order.paid, event.amount)
-    order.authorised = order.authorised - event.amount
-    order.settled = _plus(order.settled, event.amount)
-
-
-def _on_released_authorisation(draft: Draft, event: AuthorisationReleased) -> None:
-    if event.reason is RefundReason.UNMATCHED_PAYMENT:
-        _returned_unmatched(draft, event.payment_id, event.amount)
-        return
-    group = draft.group(event.group)
-    order = draft.order(group, event.member)
-    order.authorised = order.authorised - event.amount
-    _end_if(group, order, event.reason)
-
-
-def _end_if(group: WorkingGroup, order: WorkingOrder, reason: RefundReason) -> None:
-    ends = reason in ENDING_REASONS or (
-        reason is RefundReason.AFTER_SALES and order.net.minor == 0 and order.authorised.minor == 0
-    )
-    if ends and order.status not in ENDED:
-        if order.status is OrderStatus.AWAITING_GROUP:
-            group.paid -= 1
-        order.status = OrderStatus.REFUNDED
-
-
-def _on_refund(draft: Draft, event: RefundDue) -> None:
-    draft.own("refund_ids")
-    draft.refund_ids[event.refund_id] = (event.group, event.member, event.units, event.amount)
-    if event.reason is RefundReason.UNMATCHED_PAYMENT:
-        _returned_unmatched(draft, event.payment_id, event.amount)
-        return
-    group = draft.group(event.group)
-    order = draft.order(group, event.member)
-    amount = event.amount
-    order.refunded = _plus(order.refunded, amount)
-    order.refund_count += 1
-    if event.reason is RefundReason.AFTER_SALES:
-        order.after_sales = _plus(order.after_sales, amount)
-    if order.payment_id is not None and event.payment_id == order.payment_id:
-        order.returned = _plus(order.returned, amount)
-    order.units_returned += event.units
-    if event.units:
-        order.unit_refunded = _plus(order.unit_refunded, amount)
-    if event.coupons_restored or event.coupons_forfeited:
-        order.coupons_settled = True
-    _end_if(group, order, event.reason)
-
-
 def _on_cancelled(draft: Draft, event: OrderCancelled) -> None:
     group = draft.group(event.group)
     draft.order(group, event.member).status = OrderStatus.CANCELLED
@@ -506,13 +394,13 @@ _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
         MemberJoined: _on_joined,
         StockReserved: _on_reserved,
         StockReleased: _on_released,
-        PaymentReceived: _on_received,
-        PaymentAuthorised: _on_authorised,
-        OrderPaid: _on_paid,
-        PaymentCaptured: _on_captured,
-        AuthorisationReleased: _on_released_authorisation,
+        PaymentReceived: on_received,
+        PaymentAuthorised: on_authorised,
+        OrderPaid: on_paid,
+        PaymentCaptured: on_captured,
+        AuthorisationReleased: on_released_authorisation,
         OrderCancelled: _on_cancelled,
-        RefundDue: _on_refund,
+        RefundDue: on_refund,
         GroupFormed: _on_formed,
         OrderRepriced: _on_repriced,
         GroupFailed: _on_failed,
@@ -520,7 +408,7 @@ _EVOLVE: Final = Projection[Callable[[Draft, Any], None]](
         OrderShipped: _on_shipped,
         OrderCompleted: _on_completed,
         OrderReopened: _on_reopened,
-        PaymentUnmatched: _on_unmatched,
+        PaymentUnmatched: on_unmatched,
         LeaderChanged: _on_leader_changed,
     },
 )

@@ -133,14 +133,10 @@ def decide_pay(view: View, command: Pay) -> list[Event]:
         )
         return [arrived, back]
     events: list[Event] = [arrived, OrderPaid(at, group.id, order.member, payment_id, tender)]
-    # An open group counts its paid orders (check_invariants holds it to that): a payment
-    # costs the same in a group of ten thousand as in a group of three.
-    if group.status is GroupStatus.OPEN:
-        paid_before = group.paid
-    else:
-        paid_before = sum(
-            1 for o in group.orders.values() if o.status is OrderStatus.AWAITING_GROUP
-        )
+    # A pending order lives only in an open group (forming cancels the holds left), and an
+    # open group counts its paid orders (check_invariants holds it to that): a payment costs
+    # the same in a group of ten thousand as in a group of three.
+    paid_before = group.paid
     price = forming_price(view.campaign, paid_before + 1)
     if price is not None:
         paid_now = scratch(order, status=OrderStatus.AWAITING_GROUP)
