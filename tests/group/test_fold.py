@@ -8,6 +8,7 @@ starts from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -19,6 +20,7 @@ from strategies import group_campaigns, intents, run_stream
 from tuangou_core.campaign import Campaign
 from tuangou_core.group import (
     CampaignState,
+    Command,
     Event,
     Fold,
     GroupState,
@@ -27,6 +29,8 @@ from tuangou_core.group import (
     evolve,
     initial_state,
     replay,
+    run,
+    run_steps,
 )
 from tuangou_core.group._working import WorkingGroup, WorkingOrder, freeze, thaw_group, thaw_order
 
@@ -120,3 +124,27 @@ def test_the_working_records_have_exactly_the_frozen_records_slots() -> None:
     order_slots, group_slots = vars(Order)["__slots__"], vars(GroupState)["__slots__"]
     assert WorkingOrder.__slots__ == order_slots == tuple(f.name for f in attrs.fields(Order))
     assert WorkingGroup.__slots__ == group_slots == tuple(f.name for f in attrs.fields(GroupState))
+
+
+@given(group_campaigns(), intents())
+def test_run_steps_yields_runs_steps_one_command_at_a_time(campaign: Campaign, steps: Any) -> None:
+    """run_steps gives run's steps and final state, deciding each command only when its step
+    is asked for (a statement can read a million steps keeping none)."""
+    commands, _caused = run_stream(campaign, steps)
+    expected, expected_fold = run(campaign, commands)
+    fold = Fold(campaign)
+    taken: list[int] = []
+
+    def feed() -> Iterator[Command]:
+        for index, command in enumerate(commands):
+            taken.append(index)
+            yield command
+
+    lazy = run_steps(fold, feed())
+    assert taken == []
+    got = []
+    for step in lazy:
+        assert taken[-1] == step.index  # the command of this step is the last one read
+        got.append(step)
+    assert got == list(expected)
+    assert fold.state == expected_fold.state

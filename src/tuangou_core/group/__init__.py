@@ -65,7 +65,7 @@ from tuangou_core.group._projection import (
     amount_in,
     fold_events,
 )
-from tuangou_core.group._run import ReplayStep, run
+from tuangou_core.group._run import ReplayStep, run, run_steps
 from tuangou_core.group._state import (
     ORDER_COLUMNS,
     CampaignState,
@@ -131,5 +131,6 @@ __all__ = [
     "initial_state",
     "replay",
     "run",
+    "run_steps",
     "ticket",
 ]

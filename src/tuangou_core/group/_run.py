@@ -6,7 +6,7 @@ to a refused command's ``at`` stays passed, exactly as it would for a backend th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -46,13 +46,22 @@ def run(campaign: Campaign, commands: Iterable[Command]) -> tuple[tuple[ReplaySt
     an :class:`~tuangou_core.errors.InternalError` is a bug and propagates.
     """
     fold = Fold(campaign)
-    steps: list[ReplayStep] = []
+    return tuple(run_steps(fold, commands)), fold
+
+
+def run_steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
+    """Run *commands* on *fold* one at a time, as :func:`run` does, yielding each step as it
+    is decided: a caller that reads the steps once (a statement of a million events) keeps
+    none of them, and ``fold.state`` is the final state once the steps are read.
+
+    Yields:
+        One :class:`ReplayStep` per command, in order.
+    """
     for index, command in enumerate(commands):
         elapsed = fold.advance(command.at)
         try:
             events = fold._decide_now(command)  # time has passed: advance once, not twice
         except (Rejected, InvalidInput) as error:  # an InternalError is a bug: it propagates
-            steps.append(ReplayStep(index, command, elapsed, error))
+            yield ReplayStep(index, command, elapsed, error)
             continue
-        steps.append(ReplayStep(index, command, (*elapsed, *events)))
-    return tuple(steps), fold
+        yield ReplayStep(index, command, (*elapsed, *events))
