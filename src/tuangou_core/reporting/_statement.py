@@ -35,10 +35,9 @@ from tuangou_core.settlement import (
     Difference,
     Split,
     audit,
-    journal,
+    journal_trial_balance,
     reconcile,
     split_order,
-    trial_balance,
 )
 
 SCHEMA: Final = 1
@@ -388,13 +387,13 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         for e in step.events
         if isinstance(e, PaymentUnmatched)
     )
-    entries = journal(events, campaign)
+    # The books are tallied as they are made: the statement shows their balances, not them.
+    books = journal_trial_balance(events, campaign)
     rejected = tuple(
         Rejection(step.index, step.rejected.code, step.rejected.message)
         for step in steps
         if step.rejected is not None
     )
-    books = trial_balance(entries, currency)
     sums = {row.account: row for row in books.rows}
     rule = campaign.points
     standing = sum(o.points or 0 for o in orders)
@@ -412,7 +411,7 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         liability,
         rule.funded_by.value if rule else Funder.MERCHANT.value,
         books.balanced,
-        len(entries),
+        books.entries,
         {account.value: balance for account, balance in sums.items()},
         rule is not None,
         reconcile(sums, audit(events, campaign)),

@@ -12,7 +12,7 @@ import attrs
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Currency, format_minor
-from tuangou_core.settlement._accounts import Account, JournalEntry, Side
+from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
 
 
 @attrs.frozen
@@ -200,10 +200,51 @@ def trial_balance(entries: Iterable[JournalEntry], currency: str | None = None) 
     """
     items = _entries(entries)
     sums, unbalanced = _tally(items, currency)
-    rows = tuple(sums.values())
+    return _trial(tuple(sums.values()), len(items), unbalanced)
+
+
+def _trial(rows: tuple[Balance, ...], entries: int, unbalanced: tuple[str, ...]) -> TrialBalance:
     debit_column = sum(r.debits - r.credits for r in rows if r.debits > r.credits)
     credit_column = sum(r.credits - r.debits for r in rows if r.credits > r.debits)
-    return TrialBalance(rows, debit_column, credit_column, len(items), rows[0].currency, unbalanced)
+    return TrialBalance(rows, debit_column, credit_column, entries, rows[0].currency, unbalanced)
+
+
+class TrialTally:
+    """A trial balance summed as entries are made, so that they need not be kept (private to
+    the settlement stage: the journal feeds it postings it built in *currency*)."""
+
+    __slots__ = ("credits", "currency", "debits", "entries")
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.debits = dict.fromkeys(Account, 0)
+        self.credits = dict.fromkeys(Account, 0)
+        self.entries = 0
+
+    def post(self, postings: Sequence[Posting]) -> bool:
+        """Count one entry's *postings* in; False, counting nothing, when they do not make a
+        sound entry (fewer than two, debits unequal to credits, another currency)."""
+        gap = 0
+        for posting in postings:
+            if posting.amount.currency != self.currency:
+                return False
+            gap += posting.amount.minor if posting.side is Side.DEBIT else -posting.amount.minor
+        if gap or len(postings) < 2:
+            return False
+        debits, credits = self.debits, self.credits
+        for posting in postings:
+            if posting.side is Side.DEBIT:
+                debits[posting.account] += posting.amount.minor
+            else:
+                credits[posting.account] += posting.amount.minor
+        self.entries += 1
+        return True
+
+    def trial_balance(self) -> TrialBalance:
+        """The trial balance of the entries counted in."""
+        code = self.currency
+        rows = tuple(Balance(a, self.debits[a], self.credits[a], code) for a in Account)
+        return _trial(rows, self.entries, ())
 
 
 def holdings(sums: Mapping[Account, Balance]) -> tuple[int, int]:

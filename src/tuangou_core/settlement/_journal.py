@@ -66,6 +66,7 @@ from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
+from tuangou_core.settlement._balances import TrialBalance, TrialTally
 from tuangou_core.settlement._commission import split_order
 
 _Parts = tuple[int, int, int, int, int]  # fee, take, subsidy, leader, merchant
@@ -113,8 +114,12 @@ class _Book:
 class _Journal:
     """The working state of one :func:`journal` run (private; the function is pure)."""
 
-    def __init__(self, campaign: Campaign) -> None:
+    def __init__(self, campaign: Campaign, tally: TrialTally | None = None) -> None:
         self.campaign = campaign
+        # With a tally, entries are counted into it and let go: the memos, read only by
+        # people, are not written.
+        self.tally = tally
+        self.keep = tally is None
         self.fees = campaign.fees
         self.currency = campaign.currency
         self.named_leader = None if campaign.fees.leader == "opener" else campaign.fees.leader
@@ -185,6 +190,9 @@ class _Journal:
 
     def add(self, at: datetime, memo: str, postings: list[Posting], book: _Book) -> None:
         self.count += 1
+        if self.tally is not None and self.tally.post(postings):
+            return
+        # Kept, or refused by the tally: the entry itself raises exactly as a kept one would.
         entry_id = f"{self.index}.{self.count}"
         self.entries.append(
             JournalEntry(entry_id, self.index, at, memo, tuple(postings), book.group, book.member)
@@ -240,8 +248,11 @@ class _Journal:
             if minor:
                 postings.append(self.line(account, minor, _CR, party))
         book.posted = new
-        verb = "split" if moved >= 0 else "claw back the split"
-        memo = f"{verb} of {book.group}/{book.member} on net {self.money(net)} ({why}): {self.rule}"
+        memo = ""
+        if self.keep:
+            verb = "split" if moved >= 0 else "claw back the split"
+            memo = f"{verb} of {book.group}/{book.member} on net {self.money(net)} ({why}): "
+            memo += self.rule
         self.add(at, memo, postings, book)
 
     def repoint(self, at: datetime, book: _Book) -> None:
@@ -258,6 +269,8 @@ class _Journal:
         memo = (
             f"points of {book.group}/{book.member}: {target} standing (floor(net / unit) × "
             f"{rule.earn_per_unit}) at {rule.value} each, funded by {rule.funded_by.value}"
+            if self.keep
+            else ""
         )
         self.add(
             at,
@@ -284,7 +297,8 @@ class _Journal:
         minor = self._amount(event.amount)
         self.cash_in[event.payment_id] = minor
         book = self.book(event.group, event.member)
-        self.received(event.at, book, minor, f"payment {event.payment_id} received")
+        memo = f"payment {event.payment_id} received" if self.keep else ""
+        self.received(event.at, book, minor, memo)
 
     def captured(self, event: PaymentCaptured) -> None:
         minor = self._amount(event.amount)
@@ -309,7 +323,7 @@ class _Journal:
         book.payment = event.payment_id
         book.settled = self.cash_in.get(event.payment_id, 0)
         book.returned = 0
-        self.resplit(event.at, book, f"payment {event.payment_id} settles it")
+        self.resplit(event.at, book, f"payment {event.payment_id} settles it" if self.keep else "")
 
     def refund(self, event: RefundDue) -> None:
         minor = self._amount(event.amount)
@@ -326,6 +340,8 @@ class _Journal:
         memo = (
             f"refund {event.refund_id} sent to {event.member} along {event.tender} "
             f"{event.payment_id} ({event.reason.value})"
+            if self.keep
+            else ""
         )
         self.add(
             event.at,
@@ -421,7 +437,23 @@ def journal(events: Iterable[Event], campaign: Campaign) -> tuple[JournalEntry, 
         InvalidInput: ``unknown_event`` for an object that is not a known event,
             ``currency_mismatch`` for an amount outside the campaign's currency.
     """
-    work = _Journal(campaign)
+    return tuple(_book(_Journal(campaign), events).entries)
+
+
+def journal_trial_balance(events: Iterable[Event], campaign: Campaign) -> TrialBalance:
+    """``trial_balance(journal(events, campaign), campaign.currency)``, without keeping the
+    entries: each is tallied as it is made (every posting, every entry's own balance) and
+    let go, and no memo is written. What a statement needs of a long log's books.
+
+    Raises:
+        InvalidInput: as :func:`journal`, and ``unbalanced_entry`` where it would.
+    """
+    tally = TrialTally(campaign.currency)
+    _book(_Journal(campaign, tally), events)
+    return tally.trial_balance()
+
+
+def _book(work: _Journal, events: Iterable[Event]) -> _Journal:
     table = _JOURNAL.table
     for index, event in enumerate(events):
         handler = table.get(type(event))
@@ -430,4 +462,4 @@ def journal(events: Iterable[Event], campaign: Campaign) -> tuple[JournalEntry, 
         work.index = index
         work.count = 0
         handler(work, event)
-    return tuple(work.entries)
+    return work
