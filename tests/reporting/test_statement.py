@@ -41,3 +41,21 @@ def test_totals_past_one_amounts_bound_are_carried_exactly() -> None:
     assert data["totals"]["net"] == "12000000000000.00"
     assert [group["status"] for group in data["groups"]] == ["formed"]
     assert "12000000000000.00" in statement.text()
+
+
+def test_orders_that_share_a_split_get_rows_of_their_own() -> None:
+    """Two orders with the same figures share one split, yet each JSON row is its own dict."""
+    data = settle(parse(_two_huge_payments())).to_data()
+    first, second = data["orders"]
+    assert first["split"] == second["split"]
+    first["split"]["merchant"] = "0.00"
+    first["refunds"].append("edited")
+    assert second["split"]["merchant"] != "0.00"
+    assert second["refunds"] == []
+    assert second["due"] == second["paid"] == HUGE
+
+
+def test_a_statement_counts_the_entries_it_tallied() -> None:
+    """Two payments that settle two orders book four entries: received and split, twice."""
+    data = settle(parse(_two_huge_payments())).to_data()
+    assert data["ledger"] == {"balanced": True, "entries": 4, "audited": True}

@@ -742,13 +742,14 @@ def test_an_unsound_entry_fails_the_tally_as_it_fails_the_journal(
 
 
 def test_a_tally_takes_only_sound_entries() -> None:
-    """Fewer than two postings, unequal sides or another currency are refused, uncounted."""
+    """Fewer than two lines, an amount not positive or unequal sides are refused, uncounted."""
     tally = TrialTally("CNY")
-    clearing = Posting(Account.PAYMENT_CLEARING, Side.DEBIT, Money(5))
+    clearing = (Account.PAYMENT_CLEARING, Side.DEBIT, 5, "u1")
     assert not tally.post([clearing])
-    assert not tally.post([clearing, Posting(Account.MERCHANT_PAYABLE, Side.CREDIT, Money(4))])
-    yen = Money(5, "JPY")
-    assert not tally.post([clearing, Posting(Account.MERCHANT_PAYABLE, Side.CREDIT, yen)])
-    assert tally.post([clearing, Posting(Account.MERCHANT_PAYABLE, Side.CREDIT, Money(5))])
+    assert not tally.post([clearing, (Account.MERCHANT_PAYABLE, Side.CREDIT, 4, "")])
+    zero = (Account.PLATFORM_SUBSIDY, Side.DEBIT, 0, "")
+    assert not tally.post([clearing, zero, (Account.MERCHANT_PAYABLE, Side.CREDIT, 5, "")])
+    assert tally.post([clearing, (Account.MERCHANT_PAYABLE, Side.CREDIT, 5, "")])
     books = tally.trial_balance()
     assert (books.entries, books.debits, books.credits, books.balanced) == (1, 5, 5, True)
+    assert books.rows[0].currency == "CNY"

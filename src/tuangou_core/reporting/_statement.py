@@ -192,7 +192,7 @@ class Statement:
                 }
                 for g in self.groups
             ],
-            "orders": [self._order_data(o) for o in self.orders],
+            "orders": _OrderData(self.currency).rows(self.orders),
             "rejected": [{"event": r.event, "code": str(r.code)} for r in self.rejected],
             "unmatched": [
                 {
@@ -227,28 +227,6 @@ class Statement:
                 "audited": self.ledger_audited,
             },
         }
-
-    def _order_data(self, order: OrderLine) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "group": order.group,
-            "member": order.member,
-            "status": order.status,
-            "due": str(order.due),
-            "paid": str(order.paid),
-            "refunded": str(order.refunded),
-            "net": str(order.net),
-            "refunds": [
-                {"id": r.refund_id, "amount": str(r.amount), "reason": r.reason.value}
-                for r in order.refunds
-            ],
-            "split": {
-                **{name: str(value) for name, value in order.split.parts().items()},
-                "subsidy": str(order.split.subsidy),
-            },
-        }
-        if order.points is not None:
-            data["points"] = order.points
-        return data
 
     def to_records(self) -> Records:
         """One record per order (:data:`STATEMENT_COLUMNS`), for a DataFrame: the order's
@@ -304,6 +282,57 @@ class Statement:
         return html_table(
             ("group", "member", "status", "due", "paid", "refunded", "net"), rows, caption
         )
+
+
+class _OrderData:
+    """The orders' JSON rows. A busy day's orders share a handful of amounts and splits, so
+    each amount's text and each split's row is written once (the rows themselves are each
+    their own dicts: a caller may edit one without touching another)."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.texts: dict[int, str] = {}
+        self.splits: dict[int, tuple[Split, dict[str, str]]] = {}
+
+    def text(self, amount: Money) -> str:
+        found = self.texts.get(amount.minor)
+        if found is None or amount.currency != self.currency:
+            found = str(amount)
+            if amount.currency == self.currency:
+                self.texts[amount.minor] = found
+        return found
+
+    def split(self, split: Split) -> dict[str, str]:
+        known = self.splits.get(id(split))
+        if known is None or known[0] is not split:
+            text = self.text
+            row = {name: text(value) for name, value in split.parts().items()}
+            row["subsidy"] = text(split.subsidy)
+            known = self.splits[id(split)] = (split, row)
+        return dict(known[1])
+
+    def rows(self, orders: Sequence[OrderLine]) -> list[dict[str, Any]]:
+        text = self.text
+        out = []
+        for order in orders:
+            data: dict[str, Any] = {
+                "group": order.group,
+                "member": order.member,
+                "status": order.status,
+                "due": text(order.due),
+                "paid": text(order.paid),
+                "refunded": text(order.refunded),
+                "net": text(order.net),
+                "refunds": [
+                    {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason.value}
+                    for r in order.refunds
+                ],
+                "split": self.split(order.split),
+            }
+            if order.points is not None:
+                data["points"] = order.points
+            out.append(data)
+        return out
 
 
 class _Splits:

@@ -12,7 +12,7 @@ import attrs
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Currency, format_minor
-from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
+from tuangou_core.settlement._accounts import Account, JournalEntry, Side
 
 
 @attrs.frozen
@@ -209,9 +209,13 @@ def _trial(rows: tuple[Balance, ...], entries: int, unbalanced: tuple[str, ...])
     return TrialBalance(rows, debit_column, credit_column, entries, rows[0].currency, unbalanced)
 
 
+Line = tuple[Account, Side, int, str]
+"""A posting not yet built: account, side, minor units (in the journal's currency), party."""
+
+
 class TrialTally:
     """A trial balance summed as entries are made, so that they need not be kept (private to
-    the settlement stage: the journal feeds it postings it built in *currency*)."""
+    the settlement stage: the journal feeds it the lines of its entries, in *currency*)."""
 
     __slots__ = ("credits", "currency", "debits", "entries")
 
@@ -221,22 +225,22 @@ class TrialTally:
         self.credits = dict.fromkeys(Account, 0)
         self.entries = 0
 
-    def post(self, postings: Sequence[Posting]) -> bool:
-        """Count one entry's *postings* in; False, counting nothing, when they do not make a
-        sound entry (fewer than two, debits unequal to credits, another currency)."""
+    def post(self, lines: Sequence[Line]) -> bool:
+        """Count one entry's *lines* in; False, counting nothing, when they would not make a
+        sound entry (fewer than two, an amount not positive, debits unequal to credits)."""
         gap = 0
-        for posting in postings:
-            if posting.amount.currency != self.currency:
+        for _account, side, minor, _party in lines:
+            if minor <= 0:
                 return False
-            gap += posting.amount.minor if posting.side is Side.DEBIT else -posting.amount.minor
-        if gap or len(postings) < 2:
+            gap += minor if side is Side.DEBIT else -minor
+        if gap or len(lines) < 2:
             return False
         debits, credits = self.debits, self.credits
-        for posting in postings:
-            if posting.side is Side.DEBIT:
-                debits[posting.account] += posting.amount.minor
+        for account, side, minor, _party in lines:
+            if side is Side.DEBIT:
+                debits[account] += minor
             else:
-                credits[posting.account] += posting.amount.minor
+                credits[account] += minor
         self.entries += 1
         return True
 

@@ -66,7 +66,7 @@ from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
-from tuangou_core.settlement._balances import TrialBalance, TrialTally
+from tuangou_core.settlement._balances import Line, TrialBalance, TrialTally
 from tuangou_core.settlement._commission import split_order
 
 _Parts = tuple[int, int, int, int, int]  # fee, take, subsidy, leader, merchant
@@ -188,29 +188,34 @@ class _Journal:
             self.splits[key] = found
         return found
 
-    def add(self, at: datetime, memo: str, postings: list[Posting], book: _Book) -> None:
+    def add(self, at: datetime, memo: str, lines: list[Line], book: _Book) -> None:
         self.count += 1
-        if self.tally is not None and self.tally.post(postings):
+        if self.tally is not None and self.tally.post(lines):
             return
         # Kept, or refused by the tally: the entry itself raises exactly as a kept one would.
         entry_id = f"{self.index}.{self.count}"
+        postings = tuple(self.posting_of(line) for line in lines)
         self.entries.append(
-            JournalEntry(entry_id, self.index, at, memo, tuple(postings), book.group, book.member)
+            JournalEntry(entry_id, self.index, at, memo, postings, book.group, book.member)
         )
 
-    def line(self, account: Account, minor: int, grows: Side, party: str = "") -> Posting:
+    def line(self, account: Account, minor: int, grows: Side, party: str = "") -> Line:
         """A posting of *minor* on *account*: on the *grows* side when positive, else on
         the other side by its size."""
         if minor > 0:
             return self.posting(account, grows, minor, party)
         return self.posting(account, _CR if grows is _DR else _DR, -minor, party)
 
-    def posting(self, account: Account, side: Side, minor: int, party: str) -> Posting:
+    def posting(self, account: Account, side: Side, minor: int, party: str) -> Line:
+        # A line stays plain ints until an entry is kept: a tally needs no Posting.
+        return (account, side, minor, party)
+
+    def posting_of(self, line: Line) -> Posting:
         # Postings are values, and the same ones recur (a price, a fee): build each once.
-        key = (account, side, minor, party)
-        found = self.postings.get(key)
+        found = self.postings.get(line)
         if found is None:
-            found = self.postings[key] = Posting(account, side, self.money(minor), party)
+            account, side, minor, party = line
+            found = self.postings[line] = Posting(account, side, self.money(minor), party)
         return found
 
     def received(self, at: datetime, book: _Book, minor: int, memo: str) -> None:
@@ -234,7 +239,7 @@ class _Journal:
             return
         fee, take, subsidy, leader, merchant = (n - o for n, o in zip(new, old, strict=True))
         moved = fee + take - subsidy + leader + merchant
-        postings = []
+        postings: list[Line] = []
         if moved:
             postings.append(self.line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
         if subsidy:
