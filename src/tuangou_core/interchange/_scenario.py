@@ -72,7 +72,8 @@ def load(path: str | Path) -> Scenario:
             :func:`parse`, naming the key.
         InvalidRule: a campaign rule that cannot be run, naming the key.
     """
-    return parse(read_document(path, InvalidScenario))
+    # read_document has measured the nesting already: parse need not walk it again.
+    return _parse(read_document(path, InvalidScenario), checked=True)
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:
@@ -88,9 +89,14 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         InvalidScenario: naming the key at fault.
         InvalidRule: a campaign rule that cannot be run.
     """
+    return _parse(data, checked=False)
+
+
+def _parse(data: Mapping[str, Any], *, checked: bool) -> Scenario:
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
-    shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
+    if not checked:
+        shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
         raise _bad(
@@ -141,8 +147,9 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         raise _bad("invalid_value", "events", "must be a list of tables")
     commands: list[Command] = []
     last: datetime | None = None
+    amounts: dict[str, Money] = {}  # a day's payments name a handful of distinct amounts
     for index, event in enumerate(events):
-        command = _command(event, index, campaign.currency)
+        command = _command(event, index, campaign.currency, amounts)
         if last is not None and command.at < last:
             raise _bad(
                 "time_went_backwards",
@@ -198,11 +205,19 @@ _Builder = Callable[["_Fields"], Command]
 class _Fields:
     """Reads one event's keys, each error naming ``events[i].key``."""
 
-    def __init__(self, data: Mapping[str, Any], index: int, currency: str, at: datetime) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        where: str,
+        currency: str,
+        at: datetime,
+        amounts: dict[str, Money],
+    ) -> None:
         self.data = data
-        self.where = f"events[{index}]"
+        self.where = where
         self.currency = currency
         self.at = at
+        self.amounts = amounts
 
     def text(self, key: str) -> str:
         value = self.data.get(key)
@@ -249,10 +264,14 @@ class _Fields:
                 "fen or yuan)",
                 value,
             )
-        try:
-            money = Money.parse(value, self.currency)
-        except InvalidInput as error:
-            raise _bad(error.code, key, error.message, value) from None
+        money = self.amounts.get(value)
+        if money is None:
+            try:
+                money = Money.parse(value, self.currency)
+            except InvalidInput as error:
+                raise _bad(error.code, key, error.message, value) from None
+            if len(self.amounts) < _MAX_AMOUNTS:
+                self.amounts[value] = money
         if money.minor < 0 or (money.minor == 0 and not allow_zero):
             raise _bad("invalid_amount", key, f"must be positive, got {money}", value)
         return money
@@ -307,6 +326,8 @@ def _refund(f: _Fields) -> Command:
     )
 
 
+_MAX_AMOUNTS: Final = 4096  # distinct amount texts remembered by one parse
+
 _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
     "open": (frozenset({"group", "member", "qty", "coupons"}), _open),
     "join": (frozenset({"group", "member", "qty", "coupons", "inviter"}), _join),
@@ -330,6 +351,9 @@ _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
         _refund,
     ),
 }
+
+
+_ALLOWED: Final = {kind: keys | {"at", "type"} for kind, (keys, _build) in _EVENT_TYPES.items()}
 
 
 def _datetime(value: object, key: str) -> datetime:
@@ -371,7 +395,7 @@ _OFFSETS: dict[tuple[timedelta | None, str | None], timezone] = {}
 _MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file cannot grow it
 
 
-def _command(data: object, index: int, currency: str) -> Command:
+def _command(data: object, index: int, currency: str, amounts: dict[str, Money]) -> Command:
     where = f"events[{index}]"
     if not isinstance(data, Mapping):
         raise _bad("invalid_value", where, "must be a table")
@@ -385,8 +409,8 @@ def _command(data: object, index: int, currency: str) -> Command:
             "unknown_event_type", f"{where}.type", f"must be one of {names}, got {kind!r}", kind
         )
     keys, build = spec
-    unknown = sorted(set(data) - keys - {"at", "type"})
-    if unknown:
+    if not _ALLOWED[kind].issuperset(data):
+        unknown = sorted(set(data) - keys - {"at", "type"})
         raise _bad(
             "unknown_key", f"{where}.{unknown[0]}", f"is not a key of a {kind} event", unknown[0]
         )
@@ -394,7 +418,7 @@ def _command(data: object, index: int, currency: str) -> Command:
         raise _bad("missing_key", f"{where}.at", "is required")
     _reject_floats(data, where)
     at = _datetime(data["at"], f"{where}.at")
-    return build(_Fields(data, index, currency, at))
+    return build(_Fields(data, where, currency, at, amounts))
 
 
 def settle(scenario: Scenario) -> Statement:
