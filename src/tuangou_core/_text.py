@@ -46,11 +46,15 @@ def text_table(
     """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+    rights = [i in right for i in range(len(header))]
     out = []
     for row in cells:
-        parts = [
-            pad(c, w, right=i in right) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
+        parts = []
+        for cell, width, flush in zip(row, widths, rights, strict=True):
+            if cell.isascii():  # one column a character: the str methods pad it exactly
+                parts.append(cell.rjust(width) if flush else cell.ljust(width))
+            else:
+                parts.append(pad(cell, width, right=flush))
         out.append(("  " + "  ".join(parts)).rstrip())
     return out
 

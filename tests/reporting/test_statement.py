@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from tuangou_core.errors import InvalidInput
 from tuangou_core.interchange import parse, settle
+from tuangou_core.money import Money
+from tuangou_core.reporting._statement_text import _Amounts
 
 HUGE = "6000000000000.00"
 LIST = "9000000000000.00"
@@ -59,3 +64,16 @@ def test_a_statement_counts_the_entries_it_tallied() -> None:
     """Two payments that settle two orders book four entries: received and split, twice."""
     data = settle(parse(_two_huge_payments())).to_data()
     assert data["ledger"] == {"balanced": True, "entries": 4, "audited": True}
+
+
+def test_the_text_statement_writes_amounts_and_nets_of_its_currency() -> None:
+    """Amounts print as their own text; one of another currency is left to ``str``."""
+    text = _Amounts("CNY").text
+    assert text(Money(7000)) == "70.00"
+    assert text(Money(7000), Money(1250)) == "57.50"
+    assert text(Money(7000), Money(1250)) is text(Money(5750))
+    assert text(Money(7000, "JPY")) == "7000"
+    assert text(Money(7000, "JPY"), Money(1000, "JPY")) == "6000"
+    with pytest.raises(InvalidInput) as error:
+        text(Money(7000), Money(1000, "JPY"))
+    assert error.value.code == "currency_mismatch"  # as the order line's own net would
