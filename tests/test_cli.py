@@ -248,3 +248,26 @@ def test_journal_of_a_broken_file_exits_2(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+
+
+def test_output_pieces_are_written_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces gather into blocks of at least the block size, the rest in a last block."""
+    monkeypatch.setattr(cli, "_BLOCK", 3)
+    assert list(cli._blocks(["ab", "cd", "e"])) == ["abcd", "e"]
+    assert list(cli._blocks(["abc", "def"])) == ["abc", "def"]
+    assert list(cli._blocks("whole")) == ["whole"]
+    assert list(cli._blocks([])) == []
+
+
+def test_settle_json_to_a_file_is_the_same_as_on_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The JSON statement written into -o FILE, piece by piece, is what stdout shows."""
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(MINIMAL_SCENARIO), encoding="utf-8")
+    assert main(["settle", str(scenario), "--json"]) == 0
+    shown = capsys.readouterr().out
+    target = tmp_path / "out.json"
+    assert main(["settle", str(scenario), "--json", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == shown
+    assert json.loads(shown)["schema"] == 1

@@ -13,13 +13,14 @@ import contextlib
 import csv
 import gc
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from tuangou_core._text import json_text
+from tuangou_core._text import json_chunks, json_text
 from tuangou_core._version import VERSION
 from tuangou_core.errors import InternalError, TuangouError
 from tuangou_core.group import Command, run
@@ -160,7 +161,7 @@ def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _settle(args: argparse.Namespace) -> str:
+def _settle(args: argparse.Namespace) -> str | Iterator[str]:
     _scenario, steps, fold = _replay(args)
     statement = statement_of(steps, fold.state)
     del _scenario, steps, fold  # the events' memory goes before the output is written
@@ -169,7 +170,10 @@ def _settle(args: argparse.Namespace) -> str:
         return _csv(records.columns, records)
     # Only the form asked for: the text and the JSON each cost about as much as the statement.
     if args.json:
-        return _json(statement.to_data())
+        data = statement.to_data()
+        del statement
+        # Written as it is encoded: a million orders' JSON is never whole in memory.
+        return itertools.chain(json_chunks(data), "\n")
     return _text(statement.text())
 
 
@@ -218,16 +222,18 @@ def _text(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def _write(output: str, path: str | None) -> None:
-    """*output* on standard output, or into *path* whole: written beside it and renamed, so
-    a failed run never leaves a half-written file or clobbers the one there.
+def _write(output: str | Iterable[str], path: str | None) -> None:
+    """*output* (text, or pieces of it) on standard output, or into *path* whole: written
+    beside it and renamed, so a failed run never leaves a half-written file or clobbers the
+    one there.
 
     Raises:
         TuangouError: ``output_failed`` when it cannot be written.
     """
     if path is None:
         try:
-            sys.stdout.write(output)
+            for block in _blocks(output):
+                sys.stdout.write(block)
             sys.stdout.flush()
         except (OSError, ValueError, AttributeError) as error:  # full, closed or broken
             _silence_stdout()
@@ -239,7 +245,9 @@ def _write(output: str, path: str | None) -> None:
     target = Path(path)
     temporary = target.with_name(f".{target.name}.tuangou-{os.getpid()}.tmp")
     try:
-        temporary.write_text(output, encoding="utf-8", newline="")
+        with temporary.open("w", encoding="utf-8", newline="") as file:
+            for block in _blocks(output):
+                file.write(block)
         os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -247,6 +255,27 @@ def _write(output: str, path: str | None) -> None:
         raise TuangouError(
             "output_failed", f"-o {path} cannot be written ({error.strerror or error})"
         ) from None
+
+
+def _blocks(output: str | Iterable[str]) -> Iterator[str]:
+    # Pieces gathered into writes of about a MiB: one write a piece would be 10**5 writes.
+    if isinstance(output, str):
+        yield output
+        return
+    pending: list[str] = []
+    size = 0
+    for piece in output:
+        pending.append(piece)
+        size += len(piece)
+        if size >= _BLOCK:
+            yield "".join(pending)
+            pending.clear()
+            size = 0
+    if pending:
+        yield "".join(pending)
+
+
+_BLOCK: Final = 1 << 20
 
 
 def _silence_stdout() -> None:

@@ -161,7 +161,9 @@ class _Amounts:
 
     def text(self, amount: Money, less: Money | None = None) -> str:
         """*amount* (less *less*, the net of an order) as text."""
-        if amount.currency != self.currency or (less is not None and less.currency != self.currency):
+        if amount.currency != self.currency or (
+            less is not None and less.currency != self.currency
+        ):
             return str(amount if less is None else amount - less)
         minor = amount.minor if less is None else amount.minor - less.minor
         found = self.texts.get(minor)
