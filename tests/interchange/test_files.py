@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tuangou_core.interchange import InvalidScenario, load
+from drivers import MINIMAL_SCENARIO
+from tuangou_core.interchange import InvalidScenario, load, parse
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -70,3 +71,16 @@ def test_a_file_past_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
         file.truncate(16 * 1024 * 1024 + 1)
     error = _refusal(big)
     assert (error.code, error.field) == ("input_too_large", str(big))
+
+
+def test_parse_leaves_the_callers_document_as_it_was(tmp_path: Path) -> None:
+    """load lets each event's table go once read; parse of a caller's data never does, and
+    both read the same commands."""
+    data = json.loads(json.dumps(MINIMAL_SCENARIO))
+    before = json.dumps(data)
+    parsed = parse(data)
+    assert json.dumps(data) == before
+    path = tmp_path / "s.json"
+    path.write_text(before, encoding="utf-8")
+    assert load(path).commands == parsed.commands
+    assert len(parsed.commands) == len(data["events"]) > 0

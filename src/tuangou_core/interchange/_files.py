@@ -46,7 +46,9 @@ def read_document(path: str | Path, error: type[InvalidInput]) -> Any:
     else:
         raw = _read_file(name, error)
         as_json = Path(name).suffix.lower() == ".json"
-    data = _decode(raw, as_json, name, error)
+    text = _text(raw, as_json, name, error)
+    del raw  # a large file's bytes go before its values are built from the text
+    data = _decode(text, as_json, name, error)
     if depth_of(data) > MAX_DEPTH:
         raise error(
             "too_deep",
@@ -93,12 +95,15 @@ def _bounded(stream: BinaryIO, name: str, error: type[InvalidInput]) -> bytes:
     return raw
 
 
-def _decode(raw: bytes, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
+def _text(raw: bytes, as_json: bool, name: str, error: type[InvalidInput]) -> str:
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as failure:
         kind = "invalid_json" if as_json else "invalid_toml"
         raise error(kind, f"{name} is not UTF-8 text ({failure.reason})", field=name) from None
+
+
+def _decode(text: str, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
     try:
         if as_json:
             return json.loads(text, parse_float=_refuse_float(error))

@@ -72,8 +72,9 @@ def load(path: str | Path) -> Scenario:
             :func:`parse`, naming the key.
         InvalidRule: a campaign rule that cannot be run, naming the key.
     """
-    # read_document has measured the nesting already: parse need not walk it again.
-    return _parse(read_document(path, InvalidScenario), checked=True)
+    # The document is this call's own: read_document has measured its nesting already, and
+    # each event's table can go once its command is built.
+    return _parse(read_document(path, InvalidScenario), owned=True)
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:
@@ -89,13 +90,13 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         InvalidScenario: naming the key at fault.
         InvalidRule: a campaign rule that cannot be run.
     """
-    return _parse(data, checked=False)
+    return _parse(data, owned=False)
 
 
-def _parse(data: Mapping[str, Any], *, checked: bool) -> Scenario:
+def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
-    if not checked:
+    if not owned:
         shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
@@ -160,6 +161,8 @@ def _parse(data: Mapping[str, Any], *, checked: bool) -> Scenario:
             )
         last = command.at
         commands.append(command)
+        if owned:
+            events[index] = None  # its command holds what it said: a million tables go
     return Scenario(campaign, tuple(commands), dict(lint))
 
 
