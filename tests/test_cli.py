@@ -271,3 +271,13 @@ def test_settle_json_to_a_file_is_the_same_as_on_standard_output(
     assert main(["settle", str(scenario), "--json", "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == shown
     assert json.loads(shown)["schema"] == 1
+
+
+def test_steps_are_let_go_as_they_are_handed_on() -> None:
+    """Each item leaves the list as it is handed on, in order."""
+    items: list[Any] = ["a", "b"]
+    handed = cli._handed_over(items)
+    assert next(handed) == "a"
+    assert items == [None, "b"]
+    assert list(handed) == ["b"]
+    assert items == [None, None]

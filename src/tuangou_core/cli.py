@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import gc
 import io
 import itertools
@@ -153,6 +154,14 @@ def _replay(args: argparse.Namespace) -> tuple[Scenario, Any, Any]:
     return scenario, steps, fold
 
 
+def _handed_over(items: list[Any]) -> Iterator[Any]:
+    # Each item is let go as it is handed on: a step's command goes once its events are read.
+    for index in range(len(items)):
+        item = items[index]
+        items[index] = None
+        yield item
+
+
 def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, list(columns))
@@ -162,9 +171,12 @@ def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _settle(args: argparse.Namespace) -> str | Iterator[str]:
-    _scenario, steps, fold = _replay(args)
-    statement = statement_of(steps, fold.state)
-    del _scenario, steps, fold  # the events' memory goes before the output is written
+    scenario, steps, fold = _replay(args)
+    pending = list(steps)
+    del scenario, steps  # the pending list alone holds the steps, and they the commands
+    # The final state is read once the steps are: no sooner needed, no longer held.
+    statement = statement_of(_handed_over(pending), functools.partial(getattr, fold, "state"))
+    del fold  # the events' memory goes before the output is written
     if args.records:
         records = statement.to_records()
         return _csv(records.columns, records)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tuangou_core.errors import InvalidInput
+from tuangou_core.group import CampaignState, ReplayStep, run
 from tuangou_core.interchange import parse, settle
 from tuangou_core.money import Money
+from tuangou_core.reporting import statement_of
 from tuangou_core.reporting._statement_text import _Amounts
 
 HUGE = "6000000000000.00"
@@ -77,3 +80,22 @@ def test_the_text_statement_writes_amounts_and_nets_of_its_currency() -> None:
     with pytest.raises(InvalidInput) as error:
         text(Money(7000), Money(1000, "JPY"))
     assert error.value.code == "currency_mismatch"  # as the order line's own net would
+
+
+def test_a_statement_reads_steps_once_and_the_state_after_them() -> None:
+    """Steps from a generator, the state from a function called once they are read: the same
+    statement as from the steps and the state themselves."""
+    scenario = parse(_two_huge_payments())
+    steps, fold = run(scenario.campaign, scenario.commands)
+    read: list[int] = []
+
+    def one_by_one() -> Iterator[ReplayStep]:
+        for step in steps:
+            read.append(step.index)
+            yield step
+
+    def final() -> CampaignState:
+        assert read == [step.index for step in steps]  # every step read before the state
+        return fold.state
+
+    assert statement_of(one_by_one(), final) == statement_of(steps, fold.state)

@@ -189,6 +189,8 @@ def _reject_floats(table: object, where: str) -> None:
     if not isinstance(table, Mapping):
         raise _bad("invalid_value", where, "must be a table")
     for key, value in table.items():
+        if type(value) is str:  # most values: text, not a float, holding no table
+            continue
         if isinstance(value, float):
             raise _bad(
                 "float_refused",
@@ -400,7 +402,7 @@ _MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file canno
 
 def _command(data: object, index: int, currency: str, amounts: dict[str, Money]) -> Command:
     where = f"events[{index}]"
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise _bad("invalid_value", where, "must be a table")
     kind = data.get("type")
     if kind is None:

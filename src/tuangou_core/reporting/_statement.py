@@ -7,7 +7,7 @@ its reason, for a person. Every figure is computed from the events and the final
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -17,6 +17,7 @@ from tuangou_core._text import html_table
 from tuangou_core.campaign import FeeSchedule, Funder
 from tuangou_core.group import (
     CampaignState,
+    Event,
     GroupState,
     GroupStatus,
     Order,
@@ -391,11 +392,33 @@ def _leaders(
     return tuple(LeaderLine(leader, Total(minor, currency)) for leader, minor in earned.items())
 
 
-def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement:
-    """Build the statement of a scenario from its replayed *steps* and final *state*."""
+def statement_of(
+    steps: Iterable[ReplayStep], state: CampaignState | Callable[[], CampaignState]
+) -> Statement:
+    """Build the statement of a scenario from its replayed *steps* and final *state*.
+
+    *steps* are read once, in order, and only their events, refusals and indexes are kept:
+    they may be a generator that runs the commands as it is read, with *state* a function
+    giving the final state once it is exhausted.
+    """
+    events: list[Event] = []
+    rejected: list[Rejection] = []
+    unmatched: list[UnmatchedLine] = []
+    for step in steps:
+        events += step.events
+        if step.rejected is not None:
+            rejected.append(Rejection(step.index, step.rejected.code, step.rejected.message))
+        for e in step.events:
+            if isinstance(e, PaymentUnmatched):
+                unmatched.append(
+                    UnmatchedLine(
+                        step.index, e.group, e.member, e.payment_id, e.amount, e.authorised
+                    )
+                )
+    if callable(state):
+        state = state()
     campaign = state.campaign
     currency = campaign.currency
-    events = [event for step in steps for event in step.events]
     refunds: dict[tuple[str, str], list[RefundDue]] = {}
     for event in events:
         if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
@@ -405,24 +428,14 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         _order_line(o, state, tuple(refunds.get((o.group, o.member), ())), splits)
         for o in state.orders()
     )
+    del refunds
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
     groups = tuple(
         GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
         for g in ordered_groups
     )
-    unmatched = tuple(
-        UnmatchedLine(step.index, e.group, e.member, e.payment_id, e.amount, e.authorised)
-        for step in steps
-        for e in step.events
-        if isinstance(e, PaymentUnmatched)
-    )
     # The books are tallied as they are made: the statement shows their balances, not them.
     books = journal_trial_balance(events, campaign)
-    rejected = tuple(
-        Rejection(step.index, step.rejected.code, step.rejected.message)
-        for step in steps
-        if step.rejected is not None
-    )
     sums = {row.account: row for row in books.rows}
     rule = campaign.points
     standing = sum(o.points or 0 for o in orders)
@@ -432,8 +445,8 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         currency,
         groups,
         orders,
-        rejected,
-        unmatched,
+        tuple(rejected),
+        tuple(unmatched),
         SplitTotal.of((o.split for o in orders), currency),
         _leaders(state, ordered_groups, orders),
         standing,
