@@ -203,8 +203,8 @@ class _Journal:
         """A posting of *minor* on *account*: on the *grows* side when positive, else on
         the other side by its size."""
         if minor > 0:
-            return self.posting(account, grows, minor, party)
-        return self.posting(account, _CR if grows is _DR else _DR, -minor, party)
+            return (account, grows, minor, party)
+        return (account, _CR if grows is _DR else _DR, -minor, party)
 
     def posting(self, account: Account, side: Side, minor: int, party: str) -> Line:
         # A line stays plain ints until an entry is kept: a tally needs no Posting.
@@ -237,21 +237,26 @@ class _Journal:
         old = book.posted
         if new == old:
             return
-        fee, take, subsidy, leader, merchant = (n - o for n, o in zip(new, old, strict=True))
+        fee = new[0] - old[0]
+        take = new[1] - old[1]
+        subsidy = new[2] - old[2]
+        leader = new[3] - old[3]
+        merchant = new[4] - old[4]
         moved = fee + take - subsidy + leader + merchant
+        line = self.line
         postings: list[Line] = []
         if moved:
-            postings.append(self.line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
+            postings.append(line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
         if subsidy:
-            postings.append(self.line(Account.PLATFORM_SUBSIDY, subsidy, _DR))
-        for account, minor, party in (
-            (Account.PROCESSOR_FEES, fee, ""),
-            (Account.PLATFORM_REVENUE, take, ""),
-            (Account.LEADER_PAYABLE, leader, book.leader),
-            (Account.MERCHANT_PAYABLE, merchant, ""),
-        ):
-            if minor:
-                postings.append(self.line(account, minor, _CR, party))
+            postings.append(line(Account.PLATFORM_SUBSIDY, subsidy, _DR))
+        if fee:
+            postings.append(line(Account.PROCESSOR_FEES, fee, _CR))
+        if take:
+            postings.append(line(Account.PLATFORM_REVENUE, take, _CR))
+        if leader:
+            postings.append(line(Account.LEADER_PAYABLE, leader, _CR, book.leader))
+        if merchant:
+            postings.append(line(Account.MERCHANT_PAYABLE, merchant, _CR))
         book.posted = new
         memo = ""
         if self.keep:
