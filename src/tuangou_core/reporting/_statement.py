@@ -342,7 +342,7 @@ class _Splits:
 
     def __init__(self, fees: FeeSchedule) -> None:
         self.fees = fees
-        self.splits: dict[tuple[Money, Money, Money], Split] = {}
+        self.splits: dict[tuple[int, int, int], Split] = {}
         self.discounts: dict[int, tuple[Quote, Money]] = {}
 
     def of(self, order: Order) -> Split:
@@ -350,10 +350,12 @@ class _Splits:
         known = self.discounts.get(id(quote))
         if known is None or known[0] is not quote:
             known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM))
-        key = (order.net, order.due, known[1])
+        net, due, discount = order.net, order.due, known[1]
+        # Keyed by the minor units: one campaign, one currency; an int hashes in C.
+        key = (net.minor, due.minor, discount.minor)
         split = self.splits.get(key)
         if split is None:
-            split = self.splits[key] = split_order(*key, self.fees)
+            split = self.splits[key] = split_order(net, due, discount, self.fees)
         return split
 
 
