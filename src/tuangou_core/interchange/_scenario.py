@@ -8,6 +8,7 @@ returns the :class:`~tuangou_core.reporting.Statement`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -237,7 +238,9 @@ class _Fields:
                 f"must be a non-empty string, got {value!r}",
                 value,
             )
-        return value
+        # A group's and a member's ids recur in every event about them, each occurrence its
+        # own string as JSON reads it: one object each, shared by the commands and events.
+        return sys.intern(value) if type(value) is str else value
 
     def qty(self) -> int:
         value = self.data.get("qty", 1)
