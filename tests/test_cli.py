@@ -19,6 +19,8 @@ import pytest
 from drivers import MINIMAL_SCENARIO
 from tuangou_core import cli
 from tuangou_core.cli import main
+from tuangou_core.group import run_steps
+from tuangou_core.reporting import statement_of
 
 VALID_TOML = """\
 schema = 1
@@ -186,7 +188,7 @@ def test_a_bug_still_prints_one_line(
 ) -> None:
     """An unexpected failure inside the library exits 70 with one line and no traceback."""
 
-    def broken(path: str) -> object:
+    def broken(path: str, **options: object) -> object:
         raise KeyError("boom")
 
     monkeypatch.setattr(cli, "load", broken)
@@ -248,3 +250,78 @@ def test_journal_of_a_broken_file_exits_2(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+
+
+def test_output_pieces_are_written_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces gather into blocks of at least the block size, the rest in a last block."""
+    monkeypatch.setattr(cli, "_BLOCK", 3)
+    assert list(cli._blocks(["ab", "cd", "e"])) == ["abcd", "e"]
+    assert list(cli._blocks(["abc", "def"])) == ["abc", "def"]
+    assert list(cli._blocks("whole")) == ["whole"]
+    assert list(cli._blocks([])) == []
+
+
+def test_settle_json_to_a_file_is_the_same_as_on_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The JSON statement written into -o FILE, piece by piece, is what stdout shows."""
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(MINIMAL_SCENARIO), encoding="utf-8")
+    assert main(["settle", str(scenario), "--json"]) == 0
+    shown = capsys.readouterr().out
+    target = tmp_path / "out.json"
+    assert main(["settle", str(scenario), "--json", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == shown
+    assert json.loads(shown)["schema"] == 1
+
+
+def test_settle_reads_each_step_as_it_is_decided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """settle hands the statement a lazy stream of steps: the statement has read step i
+    before command i + 1 is decided, so no step need outlive its reading."""
+    path = tmp_path / "minimal.json"
+    path.write_text(json.dumps(MINIMAL_SCENARIO))
+    decided: list[int] = []
+    read: list[tuple[int, list[int]]] = []
+    real_run_steps, real_statement_of = run_steps, statement_of
+
+    def watched_run_steps(fold: Any, commands: Any) -> Any:
+        for step in real_run_steps(fold, commands):
+            decided.append(step.index)
+            yield step
+
+    def watched_statement_of(steps: Any, state: Any) -> Any:
+        def reading() -> Any:
+            for step in steps:
+                read.append((step.index, list(decided)))
+                yield step
+
+        return real_statement_of(reading(), state)
+
+    monkeypatch.setattr(cli, "run_steps", watched_run_steps)
+    monkeypatch.setattr(cli, "statement_of", watched_statement_of)
+    assert main(["settle", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]
+    assert len(read) == len(MINIMAL_SCENARIO["events"]) >= 2
+    assert all(seen == list(range(index + 1)) for index, seen in read)
+
+
+def test_max_input_raises_the_bound_for_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario past --max-input is input_too_large, naming how to raise it; within a raised
+    bound it settles; a bound outside 1..1024 MiB is a usage error."""
+    path = tmp_path / "padded.json"
+    padding = " " * (1024 * 1024)  # whitespace: the same scenario, one MiB larger
+    path.write_text(json.dumps(MINIMAL_SCENARIO) + padding)
+    assert main(["settle", str(path), "--max-input", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: input_too_large: ") and "--max-input" in error
+    assert main(["settle", str(path), "--max-input", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["schema"] == 1
+    for wrong in ("0", "1025", "1.5", "x", "１"):
+        with pytest.raises(SystemExit) as usage:
+            main(["settle", str(path), "--max-input", wrong])
+        assert usage.value.code == 3
+        assert capsys.readouterr().err.startswith("error: usage: ")

@@ -98,7 +98,7 @@ def test_an_internal_error_exits_70(
 ) -> None:
     """The library's own InternalError is a bug too: 70, one line with its code."""
 
-    def broken(path: str) -> object:
+    def broken(path: str, **options: object) -> object:
         raise InternalError("invariant_violated", "the fold lost an order")
 
     monkeypatch.setattr(cli, "load", broken)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuangou_core._text import display_width, json_text, pad, text_table
+from tuangou_core._text import display_width, json_chunks, json_text, pad, text_table
 
 
 def test_wide_characters_take_two_columns() -> None:
@@ -74,6 +74,32 @@ def test_json_text_writes_the_standard_encoders_bytes(data: object) -> None:
     """json_text is json.dumps(ensure_ascii=False, indent=2), character for character: empty
     and nested containers, unicode and control characters, floats (left to json.dumps)."""
     assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@given(data=_JSONISH | st.dictionaries(st.text(max_size=6), _JSONISH, max_size=4))
+def test_json_chunks_join_to_the_standard_encoders_bytes(data: object) -> None:
+    """The pieces of json_chunks join to json.dumps(ensure_ascii=False, indent=2) exactly."""
+    assert "".join(json_chunks(data)) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_json_chunks_write_each_item_of_a_top_list_apart() -> None:
+    """A top-level list's items come one a piece; an odd value nested in one is written by
+    json.dumps at its own indent; a table with a key that is not a string goes whole."""
+    data = {"orders": [{"a": 1}, {"b": 1.5}], "n": 2, "empty": []}
+    pieces = list(json_chunks(data))
+    assert pieces == [
+        "{",
+        '\n  "orders": [',
+        '\n    {\n      "a": 1\n    }',
+        ',\n    {\n      "b": 1.5\n    }',
+        "\n  ]",
+        ',\n  "n": 2',
+        ',\n  "empty": []',
+        "\n}",
+    ]
+    assert "".join(pieces) == json.dumps(data, ensure_ascii=False, indent=2)
+    odd = {1: "one"}
+    assert list(json_chunks(odd)) == [json.dumps(odd, ensure_ascii=False, indent=2)]
 
 
 def test_json_text_leaves_what_it_does_not_know_to_the_standard_encoder() -> None:

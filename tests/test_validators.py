@@ -6,6 +6,8 @@ import enum
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tuangou_core._validators import (
     MAX_DEPTH,
@@ -91,6 +93,44 @@ def test_depth_is_counted_without_recursion() -> None:
     assert shallow([[1]], "doc") == [[1]]
     error = _refused(lambda v: shallow(v, "doc"), deep)
     assert (error.code, error.field, error.value) == ("too_deep", "doc", "<list>")
+
+
+def _nesting(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_nesting(v) for v in value.values()), default=0)
+    if isinstance(value, list | tuple):
+        return 1 + max((_nesting(v) for v in value), default=0)
+    return 0
+
+
+_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_documents, st.integers(0, 6))
+def test_depth_is_the_deepest_nesting_capped_past_the_limit(doc: object, limit: int) -> None:
+    """depth_of is the deepest nesting of any branch, or limit + 1 once it passes the limit."""
+    assert depth_of(doc, limit) == min(_nesting(doc), limit + 1)
+
+
+def test_depth_reads_mapping_and_sequence_subclasses_and_skips_other_values() -> None:
+    """A subclass of dict or list nests like its base; a set or a datetime is a leaf."""
+
+    class Table(dict[str, object]):
+        """A dict subclass, as a TOML reader might return."""
+
+    assert depth_of(Table(a=[Table(b=1)])) == 3
+    assert depth_of([{1, 2}, frozenset(), b"xy"]) == 1
+    looped: list[object] = []
+    looped.append(looped)
+    assert depth_of(looped, 5) == 6
 
 
 def test_an_error_keeps_a_short_form_of_the_value() -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 import json
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
-__all__ = ["display_width", "html_table", "json_text", "pad", "text_table"]
+__all__ = ["display_width", "html_table", "json_chunks", "json_text", "pad", "text_table"]
 
 
 def display_width(text: str) -> int:
@@ -46,11 +46,15 @@ def text_table(
     """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+    rights = [i in right for i in range(len(header))]
     out = []
     for row in cells:
-        parts = [
-            pad(c, w, right=i in right) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
+        parts = []
+        for cell, width, flush in zip(row, widths, rights, strict=True):
+            if cell.isascii():  # one column a character: the str methods pad it exactly
+                parts.append(cell.rjust(width) if flush else cell.ljust(width))
+            else:
+                parts.append(pad(cell, width, right=flush))
         out.append(("  " + "  ".join(parts)).rstrip())
     return out
 
@@ -75,13 +79,43 @@ def json_text(data: Any) -> str:
     With an indent the standard library encodes in pure Python, one generator per level; the
     statement of a busy day has millions of values. This writes the same text with one join
     per container and the C string encoder for every string. Anything but dicts with string
-    keys, lists, tuples, strings, ints, booleans and None (floats, subclasses) goes to
+    keys, lists, tuples, strings, ints, booleans and None (floats, subclasses) is written by
     ``json.dumps`` itself, so the result is always exactly its result.
     """
+    return _encoded(data, "\n")
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    """:func:`json_text` of *data* in pieces that join to it: each member of the top table,
+    and each item of a list there, on its own; so a statement of a million orders is written
+    without its whole text in memory at once."""
+    if type(data) is not dict or not data or any(type(key) is not str for key in data):
+        yield _encoded(data, "\n")
+        return
+    yield "{"
+    first = True
+    for key, value in data.items():
+        head = ("\n  " if first else ",\n  ") + encode_basestring(key) + ": "
+        first = False
+        if (type(value) is list or type(value) is tuple) and value:
+            yield head + "["
+            separator = "\n    "
+            for item in value:
+                yield separator + _encoded(item, "\n    ")
+                separator = ",\n    "
+            yield "\n  ]"
+        else:
+            yield head + _encoded(value, "\n  ")
+    yield "\n}"
+
+
+def _encoded(value: Any, newline: str) -> str:
     try:
-        return _encode(data, "\n")
+        return _encode(value, newline)
     except _Unusual:
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        # The standard encoder writes a nested value as it writes it alone, each line break
+        # followed by the nesting's indent; a JSON text's strings hold no raw line break.
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
 
 
 def _encode(value: Any, newline: str) -> str:

@@ -215,25 +215,35 @@ def listed(
     return found
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def depth_of(value: object, limit: int = MAX_DEPTH) -> int:
     """How deeply *value* nests lists, tuples and mappings, counted without recursion and no
     further than ``limit + 1`` (a scalar is 0, ``[1]`` is 1)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        current, depth = stack.pop()
-        if isinstance(current, Mapping):
-            children: Iterable[object] = current.values()
-        elif isinstance(current, list | tuple):
-            children = current
-        else:
-            continue
+    # Level by level, carrying only what may be a container: a scenario's hundreds of
+    # thousands of strings and numbers are looked at once, by their exact type.
+    depth = 0
+    level: list[object] = [value]
+    while level:
+        below: list[object] = []
+        nested = False
+        for current in level:
+            if type(current) is dict or isinstance(current, Mapping):
+                children: Iterable[object] = current.values()
+            elif isinstance(current, list | tuple):
+                children = current
+            else:
+                continue
+            nested = True
+            below += [child for child in children if type(child) not in _SCALARS]
+        if not nested:
+            break
         depth += 1
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, depth) for child in children)
-    return deepest
+        if depth > limit:
+            break
+        level = below
+    return depth
 
 
 def shallow(

@@ -11,19 +11,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import gc
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from tuangou_core._text import json_text
+from tuangou_core._text import json_chunks, json_text
 from tuangou_core._version import VERSION
 from tuangou_core.errors import InternalError, TuangouError
-from tuangou_core.group import Command, run
-from tuangou_core.interchange import Scenario, load, to_data
+from tuangou_core.group import Command, Fold, run, run_steps
+from tuangou_core.interchange import MAX_INPUT_BYTES, Scenario, load, to_data
 from tuangou_core.operations import lint_context, lint_output
 from tuangou_core.reporting import (
     explain,
@@ -68,6 +70,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _mebibytes(text: str) -> int:
+    # A usage error (exit 3) for anything but a whole number of MiB from 1 to 1024.
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 1024:
+        raise argparse.ArgumentTypeError(f"--max-input takes 1 to 1024 (MiB), not {text!r}")
+    return int(text) * 1024 * 1024
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tuangou",
@@ -81,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     common.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar on standard error"
+    )
+    common.add_argument(
+        "--max-input",
+        metavar="MIB",
+        type=_mebibytes,
+        default=MAX_INPUT_BYTES,
+        help="read a scenario of up to MIB MiB (default 16, at most 1024)",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -146,7 +162,7 @@ def _terminal() -> bool:
 
 
 def _replay(args: argparse.Namespace) -> tuple[Scenario, Any, Any]:
-    scenario = load(args.file)
+    scenario = load(args.file, max_bytes=args.max_input)
     progress = _Progress(len(scenario.commands), not args.quiet and _terminal())
     steps, fold = run(scenario.campaign, progress.count(scenario.commands))
     return scenario, steps, fold
@@ -160,16 +176,26 @@ def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _settle(args: argparse.Namespace) -> str:
-    _scenario, steps, fold = _replay(args)
-    statement = statement_of(steps, fold.state)
-    del _scenario, steps, fold  # the events' memory goes before the output is written
+def _settle(args: argparse.Namespace) -> str | Iterator[str]:
+    scenario = load(args.file, max_bytes=args.max_input)
+    progress = _Progress(len(scenario.commands), not args.quiet and _terminal())
+    fold = Fold(scenario.campaign)
+    # Each command is decided when the statement reads its step, and the step let go once
+    # read: a million events are never all alive at once. The final state is read once the
+    # steps are: no sooner needed, no longer held.
+    steps = run_steps(fold, progress.count(scenario.commands))
+    del scenario
+    statement = statement_of(steps, functools.partial(getattr, fold, "state"))
+    del fold, steps  # the events' memory goes before the output is written
     if args.records:
         records = statement.to_records()
         return _csv(records.columns, records)
     # Only the form asked for: the text and the JSON each cost about as much as the statement.
     if args.json:
-        return _json(statement.to_data())
+        data = statement.to_data()
+        del statement
+        # Written as it is encoded: a million orders' JSON is never whole in memory.
+        return itertools.chain(json_chunks(data), "\n")
     return _text(statement.text())
 
 
@@ -200,7 +226,7 @@ def _journal(args: argparse.Namespace) -> str:
 
 
 def _lint(args: argparse.Namespace) -> tuple[str, bool]:
-    scenario = load(args.file)
+    scenario = load(args.file, max_bytes=args.max_input)
     context = lint_context(scenario.lint, scenario.campaign.currency)
     text, data = lint_output(scenario.campaign, context)
     return _render(text, data, args.json), bool(data["clean"])
@@ -218,16 +244,18 @@ def _text(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def _write(output: str, path: str | None) -> None:
-    """*output* on standard output, or into *path* whole: written beside it and renamed, so
-    a failed run never leaves a half-written file or clobbers the one there.
+def _write(output: str | Iterable[str], path: str | None) -> None:
+    """*output* (text, or pieces of it) on standard output, or into *path* whole: written
+    beside it and renamed, so a failed run never leaves a half-written file or clobbers the
+    one there.
 
     Raises:
         TuangouError: ``output_failed`` when it cannot be written.
     """
     if path is None:
         try:
-            sys.stdout.write(output)
+            for block in _blocks(output):
+                sys.stdout.write(block)
             sys.stdout.flush()
         except (OSError, ValueError, AttributeError) as error:  # full, closed or broken
             _silence_stdout()
@@ -239,7 +267,9 @@ def _write(output: str, path: str | None) -> None:
     target = Path(path)
     temporary = target.with_name(f".{target.name}.tuangou-{os.getpid()}.tmp")
     try:
-        temporary.write_text(output, encoding="utf-8", newline="")
+        with temporary.open("w", encoding="utf-8", newline="") as file:
+            for block in _blocks(output):
+                file.write(block)
         os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -247,6 +277,27 @@ def _write(output: str, path: str | None) -> None:
         raise TuangouError(
             "output_failed", f"-o {path} cannot be written ({error.strerror or error})"
         ) from None
+
+
+def _blocks(output: str | Iterable[str]) -> Iterator[str]:
+    # Pieces gathered into writes of about a MiB: one write a piece would be 10**5 writes.
+    if isinstance(output, str):
+        yield output
+        return
+    pending: list[str] = []
+    size = 0
+    for piece in output:
+        pending.append(piece)
+        size += len(piece)
+        if size >= _BLOCK:
+            yield "".join(pending)
+            pending.clear()
+            size = 0
+    if pending:
+        yield "".join(pending)
+
+
+_BLOCK: Final = 1 << 20
 
 
 def _silence_stdout() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tuangou_core.interchange import InvalidScenario, load
+from drivers import MINIMAL_SCENARIO
+from tuangou_core.errors import InvalidInput
+from tuangou_core.interchange import LARGEST_INPUT_BYTES, InvalidScenario, load, parse
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -70,3 +72,34 @@ def test_a_file_past_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
         file.truncate(16 * 1024 * 1024 + 1)
     error = _refusal(big)
     assert (error.code, error.field) == ("input_too_large", str(big))
+
+
+def test_parse_leaves_the_callers_document_as_it_was(tmp_path: Path) -> None:
+    """load lets each event's table go once read; parse of a caller's data never does, and
+    both read the same commands."""
+    data = json.loads(json.dumps(MINIMAL_SCENARIO))
+    before = json.dumps(data)
+    parsed = parse(data)
+    assert json.dumps(data) == before
+    path = tmp_path / "s.json"
+    path.write_text(before, encoding="utf-8")
+    assert load(path).commands == parsed.commands
+    assert len(parsed.commands) == len(data["events"]) > 0
+
+
+def test_a_raised_bound_reads_a_larger_file_and_a_wrong_one_is_refused(tmp_path: Path) -> None:
+    """load(max_bytes=) reads up to that many bytes and no more; a bound that is not a whole
+    number from 1 to 1 GiB is invalid_input, checked before the file is opened."""
+    path = tmp_path / "minimal.json"
+    text = json.dumps(MINIMAL_SCENARIO)
+    path.write_text(text)
+    size = len(text.encode())
+    assert load(path, max_bytes=size).campaign.id == MINIMAL_SCENARIO["campaign"]["id"]
+    with pytest.raises(InvalidScenario) as small:
+        load(path, max_bytes=size - 1)
+    assert small.value.code == "input_too_large"
+    assert f"{size - 1} bytes" in str(small.value)
+    for wrong in (0, -1, LARGEST_INPUT_BYTES + 1, 1.5, "16", True, None):
+        with pytest.raises(InvalidInput) as refused:
+            load(tmp_path / "missing.json", max_bytes=wrong)  # type: ignore[arg-type]
+        assert (refused.value.code, refused.value.field) == ("invalid_input", "max_bytes")

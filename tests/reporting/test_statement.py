@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
+from tuangou_core.errors import InvalidInput
+from tuangou_core.group import CampaignState, ReplayStep, run
 from tuangou_core.interchange import parse, settle
+from tuangou_core.money import Money
+from tuangou_core.reporting import statement_of
+from tuangou_core.reporting._statement import _OrderData
+from tuangou_core.reporting._statement_text import _Amounts
 
 HUGE = "6000000000000.00"
 LIST = "9000000000000.00"
@@ -41,3 +50,61 @@ def test_totals_past_one_amounts_bound_are_carried_exactly() -> None:
     assert data["totals"]["net"] == "12000000000000.00"
     assert [group["status"] for group in data["groups"]] == ["formed"]
     assert "12000000000000.00" in statement.text()
+
+
+def test_orders_that_share_a_split_get_rows_of_their_own() -> None:
+    """Two orders with the same figures share one split, yet each JSON row is its own dict."""
+    data = settle(parse(_two_huge_payments())).to_data()
+    first, second = data["orders"]
+    assert first["split"] == second["split"]
+    first["split"]["merchant"] = "0.00"
+    first["refunds"].append("edited")
+    assert second["split"]["merchant"] != "0.00"
+    assert second["refunds"] == []
+    assert second["due"] == second["paid"] == HUGE
+
+
+def test_a_statement_counts_the_entries_it_tallied() -> None:
+    """Two payments that settle two orders book four entries: received and split, twice."""
+    data = settle(parse(_two_huge_payments())).to_data()
+    assert data["ledger"] == {"balanced": True, "entries": 4, "audited": True}
+
+
+def test_the_text_statement_writes_amounts_and_nets_of_its_currency() -> None:
+    """Amounts print as their own text; one of another currency is left to ``str``."""
+    text = _Amounts("CNY").text
+    assert text(Money(7000)) == "70.00"
+    assert text(Money(7000), Money(1250)) == "57.50"
+    assert text(Money(7000), Money(1250)) is text(Money(5750))
+    assert text(Money(7000, "JPY")) == "7000"
+    assert text(Money(7000, "JPY"), Money(1000, "JPY")) == "6000"
+    with pytest.raises(InvalidInput) as error:
+        text(Money(7000), Money(1000, "JPY"))
+    assert error.value.code == "currency_mismatch"  # as the order line's own net would
+
+
+def test_a_statement_reads_steps_once_and_the_state_after_them() -> None:
+    """Steps from a generator, the state from a function called once they are read: the same
+    statement as from the steps and the state themselves."""
+    scenario = parse(_two_huge_payments())
+    steps, fold = run(scenario.campaign, scenario.commands)
+    read: list[int] = []
+
+    def one_by_one() -> Iterator[ReplayStep]:
+        for step in steps:
+            read.append(step.index)
+            yield step
+
+    def final() -> CampaignState:
+        assert read == [step.index for step in steps]  # every step read before the state
+        return fold.state
+
+    assert statement_of(one_by_one(), final) == statement_of(steps, fold.state)
+
+
+def test_json_rows_write_an_amount_of_another_currency_by_its_own_text() -> None:
+    """The rows' amount texts are remembered for the statement's currency only."""
+    rows = _OrderData("CNY")
+    assert rows.text(Money(7000, "JPY")) == "7000"
+    assert rows.text(Money(7000)) == "70.00"
+    assert rows.texts == {7000: "70.00"}

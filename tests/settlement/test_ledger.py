@@ -48,15 +48,18 @@ from tuangou_core.settlement import (
     JournalEntry,
     Posting,
     Side,
+    _journal,
     audit,
     balances,
     holdings,
     journal,
+    journal_trial_balance,
     party_balances,
     reconcile,
     split_order,
     trial_balance,
 )
+from tuangou_core.settlement._balances import TrialTally
 
 TZ = timezone(timedelta(hours=8))
 T0 = datetime(2026, 3, 1, 10, tzinfo=TZ)
@@ -697,3 +700,56 @@ def test_decider_tiered_group_reprices_and_refunds_the_difference() -> None:
     assert sums[Account.PAYMENT_CLEARING].text() == "160.00 Dr"
     one = split_order(Money.parse("80.00"), Money.parse("80.00"), Money(0), campaign.fees)
     assert sums[Account.MERCHANT_PAYABLE].amount == one.merchant.minor * 2
+
+
+@given(event_logs())
+def test_the_tallied_trial_balance_is_the_trial_balance_of_the_journal(log: list[Event]) -> None:
+    """Tallied as made, the books come to exactly the trial balance of the kept entries."""
+    assert journal_trial_balance(log, CAMPAIGN) == trial_balance(journal(log, CAMPAIGN), "CNY")
+
+
+@given(event_logs(POINTS_CAMPAIGN))
+def test_the_tallied_trial_balance_counts_points_too(log: list[Event]) -> None:
+    """The points entries are tallied like the rest."""
+    tallied = journal_trial_balance(log, POINTS_CAMPAIGN)
+    assert tallied == trial_balance(journal(log, POINTS_CAMPAIGN), "CNY")
+
+
+def test_the_tallied_trial_balance_refuses_what_the_journal_refuses() -> None:
+    """An object that is not an event is refused by the tally as by the journal."""
+    with pytest.raises(InvalidInput) as error:
+        journal_trial_balance([*five_paid(), "junk"], CAMPAIGN)  # type: ignore[list-item]
+    assert error.value.code == "unknown_event"
+
+
+def test_an_unsound_entry_fails_the_tally_as_it_fails_the_journal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A split posted off by a fen makes an unbalanced entry: the tally counts nothing of it
+    and the entry itself is refused, as when the journal keeps its entries."""
+    real = _journal._Journal.line
+
+    def off_by_one(self: Any, account: Account, minor: int, grows: Side, party: str = "") -> Any:
+        if account is Account.MERCHANT_PAYABLE:
+            minor += 1
+        return real(self, account, minor, grows, party)
+
+    monkeypatch.setattr(_journal._Journal, "line", off_by_one)
+    for book in (journal, journal_trial_balance):
+        with pytest.raises(InvalidInput) as error:
+            book(five_paid(), CAMPAIGN)
+        assert error.value.code == "unbalanced_entry"
+
+
+def test_a_tally_takes_only_sound_entries() -> None:
+    """Fewer than two lines, an amount not positive or unequal sides are refused, uncounted."""
+    tally = TrialTally("CNY")
+    clearing = (Account.PAYMENT_CLEARING, Side.DEBIT, 5, "u1")
+    assert not tally.post([clearing])
+    assert not tally.post([clearing, (Account.MERCHANT_PAYABLE, Side.CREDIT, 4, "")])
+    zero = (Account.PLATFORM_SUBSIDY, Side.DEBIT, 0, "")
+    assert not tally.post([clearing, zero, (Account.MERCHANT_PAYABLE, Side.CREDIT, 5, "")])
+    assert tally.post([clearing, (Account.MERCHANT_PAYABLE, Side.CREDIT, 5, "")])
+    books = tally.trial_balance()
+    assert (books.entries, books.debits, books.credits, books.balanced) == (1, 5, 5, True)
+    assert books.rows[0].currency == "CNY"

@@ -14,6 +14,7 @@ event record, shipped inside the package.
 from __future__ import annotations
 
 from tuangou_core.interchange._data import SerializationError, from_data, to_data
+from tuangou_core.interchange._files import LARGEST_INPUT_BYTES, MAX_INPUT_BYTES
 from tuangou_core.interchange._scenario import (
     SCHEMA,
     InvalidScenario,
@@ -31,6 +32,8 @@ from tuangou_core.interchange._snapshot import (
 )
 
 __all__ = [
+    "LARGEST_INPUT_BYTES",
+    "MAX_INPUT_BYTES",
     "SCHEMA",
     "SCHEMA_NAMES",
     "SNAPSHOT_SCHEMA",

@@ -20,33 +20,44 @@ from tuangou_core._validators import MAX_DEPTH, depth_of
 from tuangou_core.errors import InvalidInput
 
 MAX_INPUT_BYTES: Final = 16 * 1024 * 1024
-"""The largest scenario read (16 MiB): a hundred thousand events fit in a few."""
+"""The largest scenario read by default (16 MiB): a hundred thousand events fit in a few."""
+
+LARGEST_INPUT_BYTES: Final = 1024 * 1024 * 1024
+"""The most a caller may raise that bound to (1 GiB): a million-event day is about 112 MiB,
+and a JSON document decodes into several times its size."""
 
 STDIN: Final = "-"
 
 
-def read_document(path: str | Path, error: type[InvalidInput]) -> Any:
+def read_document(
+    path: str | Path, error: type[InvalidInput], max_bytes: int = MAX_INPUT_BYTES
+) -> Any:
     """The decoded document at *path* (``.json`` as JSON, anything else as TOML; ``-`` reads
     standard input, JSON when it starts with ``{``).
 
     Args:
         path: a regular file, or ``-``.
         error: the error class to raise (``InvalidScenario``).
+        max_bytes: the largest document read, 1 to :data:`LARGEST_INPUT_BYTES`.
 
     Raises:
         InvalidScenario: ``file_not_found``, ``not_a_file``, ``input_too_large``,
             ``invalid_json``, ``invalid_toml``, ``float_refused`` or ``too_deep``.
+        InvalidInput: ``invalid_input`` for a *max_bytes* out of its range.
     """
+    check_max_bytes(max_bytes)
     if not isinstance(path, str | Path) or not str(path) or "\0" in str(path):
         raise error("file_not_found", "the path must be a file name or '-'", field="path")
     name = str(path)
     if name == STDIN:
-        raw = _bounded(sys.stdin.buffer, name, error)
+        raw = _bounded(sys.stdin.buffer, name, error, max_bytes)
         as_json = raw.lstrip()[:1] == b"{"
     else:
-        raw = _read_file(name, error)
+        raw = _read_file(name, error, max_bytes)
         as_json = Path(name).suffix.lower() == ".json"
-    data = _decode(raw, as_json, name, error)
+    text = _text(raw, as_json, name, error)
+    del raw  # a large file's bytes go before its values are built from the text
+    data = _decode(text, as_json, name, error)
     if depth_of(data) > MAX_DEPTH:
         raise error(
             "too_deep",
@@ -56,7 +67,24 @@ def read_document(path: str | Path, error: type[InvalidInput]) -> Any:
     return data
 
 
-def _read_file(name: str, error: type[InvalidInput]) -> bytes:
+def check_max_bytes(max_bytes: object) -> int:
+    """*max_bytes* if it is a whole number of bytes from 1 to :data:`LARGEST_INPUT_BYTES`.
+
+    Raises:
+        InvalidInput: ``invalid_input`` naming ``max_bytes``.
+    """
+    if type(max_bytes) is not int or not 1 <= max_bytes <= LARGEST_INPUT_BYTES:
+        raise InvalidInput(
+            "invalid_input",
+            f"max_bytes must be a whole number of bytes from 1 to {LARGEST_INPUT_BYTES} "
+            f"(1 GiB), got {max_bytes!r}",
+            field="max_bytes",
+            value=repr(max_bytes)[:64],
+        )
+    return max_bytes
+
+
+def _read_file(name: str, error: type[InvalidInput], max_bytes: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -73,7 +101,7 @@ def _read_file(name: str, error: type[InvalidInput]) -> bytes:
                 field=name,
             )
         with os.fdopen(descriptor, "rb", closefd=False) as file:
-            return _bounded(file, name, error)
+            return _bounded(file, name, error, max_bytes)
     except OSError as failure:
         raise error(
             "file_not_found", f"{name} cannot be read ({failure.strerror})", field=name
@@ -82,23 +110,32 @@ def _read_file(name: str, error: type[InvalidInput]) -> bytes:
         os.close(descriptor)
 
 
-def _bounded(stream: BinaryIO, name: str, error: type[InvalidInput]) -> bytes:
-    raw = stream.read(MAX_INPUT_BYTES + 1)
-    if len(raw) > MAX_INPUT_BYTES:
+def _bounded(stream: BinaryIO, name: str, error: type[InvalidInput], max_bytes: int) -> bytes:
+    raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
         raise error(
             "input_too_large",
-            f"{name} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB",
+            f"{name} is larger than {_size(max_bytes)} (a larger file needs a higher bound: "
+            "load(..., max_bytes=) or tuangou --max-input MIB)",
             field=name,
         )
     return raw
 
 
-def _decode(raw: bytes, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
+def _size(count: int) -> str:
+    mib, rest = divmod(count, 1024 * 1024)
+    return f"{mib} MiB" if not rest else f"{count} bytes"
+
+
+def _text(raw: bytes, as_json: bool, name: str, error: type[InvalidInput]) -> str:
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as failure:
         kind = "invalid_json" if as_json else "invalid_toml"
         raise error(kind, f"{name} is not UTF-8 text ({failure.reason})", field=name) from None
+
+
+def _decode(text: str, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
     try:
         if as_json:
             return json.loads(text, parse_float=_refuse_float(error))

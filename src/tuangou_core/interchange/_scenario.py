@@ -8,6 +8,7 @@ returns the :class:`~tuangou_core.reporting.Statement`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -33,7 +34,7 @@ from tuangou_core.group import (
     Tick,
     run,
 )
-from tuangou_core.interchange._files import read_document
+from tuangou_core.interchange._files import MAX_INPUT_BYTES, read_document
 from tuangou_core.money import Money
 from tuangou_core.reporting import Statement, statement_of
 
@@ -59,20 +60,24 @@ class Scenario:
     lint: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
 
 
-def load(path: str | Path) -> Scenario:
+def load(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Scenario:
     """Read a scenario from a ``.toml`` or ``.json`` file, or ``-`` for standard input (JSON
     when its first non-blank character is ``{``, TOML otherwise).
 
-    Only regular files are read (a FIFO or a device is refused at once), at most 16 MiB, nested
-    at most 32 levels deep (``interchange._files``).
+    Only regular files are read (a FIFO or a device is refused at once), at most *max_bytes*
+    (16 MiB unless raised, up to 1 GiB: a million-event day is about 112 MiB), nested at most
+    32 levels deep (``interchange._files``).
 
     Raises:
         InvalidScenario: ``file_not_found``, ``not_a_file``, ``input_too_large``,
             ``invalid_toml``, ``invalid_json``, ``too_deep`` or any validation error of
             :func:`parse`, naming the key.
         InvalidRule: a campaign rule that cannot be run, naming the key.
+        InvalidInput: ``invalid_input`` for a *max_bytes* that is not 1 to 1 GiB.
     """
-    return parse(read_document(path, InvalidScenario))
+    # The document is this call's own: read_document has measured its nesting already, and
+    # each event's table can go once its command is built.
+    return _parse(read_document(path, InvalidScenario, max_bytes), owned=True)
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:
@@ -88,9 +93,14 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         InvalidScenario: naming the key at fault.
         InvalidRule: a campaign rule that cannot be run.
     """
+    return _parse(data, owned=False)
+
+
+def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
     if not isinstance(data, Mapping):
         raise _bad("invalid_scenario", "scenario", "must be a table of keys")
-    shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
+    if not owned:
+        shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
         raise _bad(
@@ -141,8 +151,9 @@ def parse(data: Mapping[str, Any]) -> Scenario:
         raise _bad("invalid_value", "events", "must be a list of tables")
     commands: list[Command] = []
     last: datetime | None = None
+    amounts: dict[str, Money] = {}  # a day's payments name a handful of distinct amounts
     for index, event in enumerate(events):
-        command = _command(event, index, campaign.currency)
+        command = _command(event, index, campaign.currency, amounts)
         if last is not None and command.at < last:
             raise _bad(
                 "time_went_backwards",
@@ -153,6 +164,8 @@ def parse(data: Mapping[str, Any]) -> Scenario:
             )
         last = command.at
         commands.append(command)
+        if owned:
+            events[index] = None  # its command holds what it said: a million tables go
     return Scenario(campaign, tuple(commands), dict(lint))
 
 
@@ -179,6 +192,8 @@ def _reject_floats(table: object, where: str) -> None:
     if not isinstance(table, Mapping):
         raise _bad("invalid_value", where, "must be a table")
     for key, value in table.items():
+        if type(value) is str:  # most values: text, not a float, holding no table
+            continue
         if isinstance(value, float):
             raise _bad(
                 "float_refused",
@@ -198,11 +213,19 @@ _Builder = Callable[["_Fields"], Command]
 class _Fields:
     """Reads one event's keys, each error naming ``events[i].key``."""
 
-    def __init__(self, data: Mapping[str, Any], index: int, currency: str, at: datetime) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        where: str,
+        currency: str,
+        at: datetime,
+        amounts: dict[str, Money],
+    ) -> None:
         self.data = data
-        self.where = f"events[{index}]"
+        self.where = where
         self.currency = currency
         self.at = at
+        self.amounts = amounts
 
     def text(self, key: str) -> str:
         value = self.data.get(key)
@@ -217,7 +240,9 @@ class _Fields:
                 f"must be a non-empty string, got {value!r}",
                 value,
             )
-        return value
+        # A group's and a member's ids recur in every event about them, each occurrence its
+        # own string as JSON reads it: one object each, shared by the commands and events.
+        return sys.intern(value) if type(value) is str else value
 
     def qty(self) -> int:
         value = self.data.get("qty", 1)
@@ -249,10 +274,14 @@ class _Fields:
                 "fen or yuan)",
                 value,
             )
-        try:
-            money = Money.parse(value, self.currency)
-        except InvalidInput as error:
-            raise _bad(error.code, key, error.message, value) from None
+        money = self.amounts.get(value)
+        if money is None:
+            try:
+                money = Money.parse(value, self.currency)
+            except InvalidInput as error:
+                raise _bad(error.code, key, error.message, value) from None
+            if len(self.amounts) < _MAX_AMOUNTS:
+                self.amounts[value] = money
         if money.minor < 0 or (money.minor == 0 and not allow_zero):
             raise _bad("invalid_amount", key, f"must be positive, got {money}", value)
         return money
@@ -307,6 +336,8 @@ def _refund(f: _Fields) -> Command:
     )
 
 
+_MAX_AMOUNTS: Final = 4096  # distinct amount texts remembered by one parse
+
 _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
     "open": (frozenset({"group", "member", "qty", "coupons"}), _open),
     "join": (frozenset({"group", "member", "qty", "coupons", "inviter"}), _join),
@@ -330,6 +361,9 @@ _EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
         _refund,
     ),
 }
+
+
+_ALLOWED: Final = {kind: keys | {"at", "type"} for kind, (keys, _build) in _EVENT_TYPES.items()}
 
 
 def _datetime(value: object, key: str) -> datetime:
@@ -371,9 +405,9 @@ _OFFSETS: dict[tuple[timedelta | None, str | None], timezone] = {}
 _MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file cannot grow it
 
 
-def _command(data: object, index: int, currency: str) -> Command:
+def _command(data: object, index: int, currency: str, amounts: dict[str, Money]) -> Command:
     where = f"events[{index}]"
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise _bad("invalid_value", where, "must be a table")
     kind = data.get("type")
     if kind is None:
@@ -385,8 +419,8 @@ def _command(data: object, index: int, currency: str) -> Command:
             "unknown_event_type", f"{where}.type", f"must be one of {names}, got {kind!r}", kind
         )
     keys, build = spec
-    unknown = sorted(set(data) - keys - {"at", "type"})
-    if unknown:
+    if not _ALLOWED[kind].issuperset(data):
+        unknown = sorted(set(data) - keys - {"at", "type"})
         raise _bad(
             "unknown_key", f"{where}.{unknown[0]}", f"is not a key of a {kind} event", unknown[0]
         )
@@ -394,7 +428,7 @@ def _command(data: object, index: int, currency: str) -> Command:
         raise _bad("missing_key", f"{where}.at", "is required")
     _reject_floats(data, where)
     at = _datetime(data["at"], f"{where}.at")
-    return build(_Fields(data, index, currency, at))
+    return build(_Fields(data, where, currency, at, amounts))
 
 
 def settle(scenario: Scenario) -> Statement:

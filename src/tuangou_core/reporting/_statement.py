@@ -7,7 +7,7 @@ its reason, for a person. Every figure is computed from the events and the final
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -17,6 +17,7 @@ from tuangou_core._text import html_table
 from tuangou_core.campaign import FeeSchedule, Funder
 from tuangou_core.group import (
     CampaignState,
+    Event,
     GroupState,
     GroupStatus,
     Order,
@@ -35,10 +36,9 @@ from tuangou_core.settlement import (
     Difference,
     Split,
     audit,
-    journal,
+    journal_trial_balance,
     reconcile,
     split_order,
-    trial_balance,
 )
 
 SCHEMA: Final = 1
@@ -193,7 +193,7 @@ class Statement:
                 }
                 for g in self.groups
             ],
-            "orders": [self._order_data(o) for o in self.orders],
+            "orders": _OrderData(self.currency).rows(self.orders),
             "rejected": [{"event": r.event, "code": str(r.code)} for r in self.rejected],
             "unmatched": [
                 {
@@ -228,28 +228,6 @@ class Statement:
                 "audited": self.ledger_audited,
             },
         }
-
-    def _order_data(self, order: OrderLine) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "group": order.group,
-            "member": order.member,
-            "status": order.status,
-            "due": str(order.due),
-            "paid": str(order.paid),
-            "refunded": str(order.refunded),
-            "net": str(order.net),
-            "refunds": [
-                {"id": r.refund_id, "amount": str(r.amount), "reason": r.reason.value}
-                for r in order.refunds
-            ],
-            "split": {
-                **{name: str(value) for name, value in order.split.parts().items()},
-                "subsidy": str(order.split.subsidy),
-            },
-        }
-        if order.points is not None:
-            data["points"] = order.points
-        return data
 
     def to_records(self) -> Records:
         """One record per order (:data:`STATEMENT_COLUMNS`), for a DataFrame: the order's
@@ -307,13 +285,64 @@ class Statement:
         )
 
 
+class _OrderData:
+    """The orders' JSON rows. A busy day's orders share a handful of amounts and splits, so
+    each amount's text and each split's row is written once (the rows themselves are each
+    their own dicts: a caller may edit one without touching another)."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.texts: dict[int, str] = {}
+        self.splits: dict[int, tuple[Split, dict[str, str]]] = {}
+
+    def text(self, amount: Money) -> str:
+        found = self.texts.get(amount.minor)
+        if found is None or amount.currency != self.currency:
+            found = str(amount)
+            if amount.currency == self.currency:
+                self.texts[amount.minor] = found
+        return found
+
+    def split(self, split: Split) -> dict[str, str]:
+        known = self.splits.get(id(split))
+        if known is None or known[0] is not split:
+            text = self.text
+            row = {name: text(value) for name, value in split.parts().items()}
+            row["subsidy"] = text(split.subsidy)
+            known = self.splits[id(split)] = (split, row)
+        return dict(known[1])
+
+    def rows(self, orders: Sequence[OrderLine]) -> list[dict[str, Any]]:
+        text = self.text
+        out = []
+        for order in orders:
+            data: dict[str, Any] = {
+                "group": order.group,
+                "member": order.member,
+                "status": order.status,
+                "due": text(order.due),
+                "paid": text(order.paid),
+                "refunded": text(order.refunded),
+                "net": text(order.net),
+                "refunds": [
+                    {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason.value}
+                    for r in order.refunds
+                ],
+                "split": self.split(order.split),
+            }
+            if order.points is not None:
+                data["points"] = order.points
+            out.append(data)
+        return out
+
+
 class _Splits:
     """Each order's contract split, worked out once per distinct (net, due, discount): the
     orders of a campaign mostly share their figures, and their quotes are shared objects."""
 
     def __init__(self, fees: FeeSchedule) -> None:
         self.fees = fees
-        self.splits: dict[tuple[Money, Money, Money], Split] = {}
+        self.splits: dict[tuple[int, int, int], Split] = {}
         self.discounts: dict[int, tuple[Quote, Money]] = {}
 
     def of(self, order: Order) -> Split:
@@ -321,10 +350,12 @@ class _Splits:
         known = self.discounts.get(id(quote))
         if known is None or known[0] is not quote:
             known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM))
-        key = (order.net, order.due, known[1])
+        net, due, discount = order.net, order.due, known[1]
+        # Keyed by the minor units: one campaign, one currency; an int hashes in C.
+        key = (net.minor, due.minor, discount.minor)
         split = self.splits.get(key)
         if split is None:
-            split = self.splits[key] = split_order(*key, self.fees)
+            split = self.splits[key] = split_order(net, due, discount, self.fees)
         return split
 
 
@@ -363,11 +394,33 @@ def _leaders(
     return tuple(LeaderLine(leader, Total(minor, currency)) for leader, minor in earned.items())
 
 
-def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement:
-    """Build the statement of a scenario from its replayed *steps* and final *state*."""
+def statement_of(
+    steps: Iterable[ReplayStep], state: CampaignState | Callable[[], CampaignState]
+) -> Statement:
+    """Build the statement of a scenario from its replayed *steps* and final *state*.
+
+    *steps* are read once, in order, and only their events, refusals and indexes are kept:
+    they may be a generator that runs the commands as it is read, with *state* a function
+    giving the final state once it is exhausted.
+    """
+    events: list[Event] = []
+    rejected: list[Rejection] = []
+    unmatched: list[UnmatchedLine] = []
+    for step in steps:
+        events += step.events
+        if step.rejected is not None:
+            rejected.append(Rejection(step.index, step.rejected.code, step.rejected.message))
+        for e in step.events:
+            if isinstance(e, PaymentUnmatched):
+                unmatched.append(
+                    UnmatchedLine(
+                        step.index, e.group, e.member, e.payment_id, e.amount, e.authorised
+                    )
+                )
+    if callable(state):
+        state = state()
     campaign = state.campaign
     currency = campaign.currency
-    events = [event for step in steps for event in step.events]
     refunds: dict[tuple[str, str], list[RefundDue]] = {}
     for event in events:
         if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
@@ -377,24 +430,14 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         _order_line(o, state, tuple(refunds.get((o.group, o.member), ())), splits)
         for o in state.orders()
     )
+    del refunds
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
     groups = tuple(
         GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
         for g in ordered_groups
     )
-    unmatched = tuple(
-        UnmatchedLine(step.index, e.group, e.member, e.payment_id, e.amount, e.authorised)
-        for step in steps
-        for e in step.events
-        if isinstance(e, PaymentUnmatched)
-    )
-    entries = journal(events, campaign)
-    rejected = tuple(
-        Rejection(step.index, step.rejected.code, step.rejected.message)
-        for step in steps
-        if step.rejected is not None
-    )
-    books = trial_balance(entries, currency)
+    # The books are tallied as they are made: the statement shows their balances, not them.
+    books = journal_trial_balance(events, campaign)
     sums = {row.account: row for row in books.rows}
     rule = campaign.points
     standing = sum(o.points or 0 for o in orders)
@@ -404,15 +447,15 @@ def statement_of(steps: Sequence[ReplayStep], state: CampaignState) -> Statement
         currency,
         groups,
         orders,
-        rejected,
-        unmatched,
+        tuple(rejected),
+        tuple(unmatched),
         SplitTotal.of((o.split for o in orders), currency),
         _leaders(state, ordered_groups, orders),
         standing,
         liability,
         rule.funded_by.value if rule else Funder.MERCHANT.value,
         books.balanced,
-        len(entries),
+        books.entries,
         {account.value: balance for account, balance in sums.items()},
         rule is not None,
         reconcile(sums, audit(events, campaign)),

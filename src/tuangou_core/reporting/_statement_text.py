@@ -17,6 +17,7 @@ def statement_text(statement: Statement) -> str:
     """*statement* as tables: groups, orders and refunds, unmatched money, rejections,
     totals, the split, the leaders, the points and the ledger."""
     s = statement
+    text = _Amounts(s.currency).text
     lines = [f"Statement for campaign {s.campaign} ({s.currency})", ""]
     lines += ["Groups"]
     lines += text_table(
@@ -38,10 +39,14 @@ def statement_text(statement: Statement) -> str:
     lines += ["", "Orders"]
     rows: list[Sequence[object]] = []
     for o in s.orders:
-        rows.append((o.group, o.member, o.status, o.due, o.paid, o.refunded, o.net))
+        kept = text(o.paid, o.refunded)
+        rows.append(
+            (o.group, o.member, o.status, text(o.due), text(o.paid), text(o.refunded), kept)
+        )
         for refund in o.refunds:
+            refunded = text(refund.amount)
             rows.append(
-                ("", f"  refund {refund.refund_id}", refund.reason.value, "", "", refund.amount, "")
+                ("", f"  refund {refund.refund_id}", refund.reason.value, "", "", refunded, "")
             )
     lines += text_table(
         ("group", "member", "status", "due", "paid", "refunded", "net"),
@@ -71,12 +76,12 @@ def statement_text(statement: Statement) -> str:
         (
             o.group,
             o.member,
-            o.net,
-            o.split.payment_fee,
-            o.split.platform,
-            o.split.leader,
-            o.split.merchant,
-            o.split.subsidy,
+            text(o.paid, o.refunded),
+            text(o.split.payment_fee),
+            text(o.split.platform),
+            text(o.split.leader),
+            text(o.split.merchant),
+            text(o.split.subsidy),
         )
         for o in s.orders
         if o.net.minor or o.split.subsidy.minor
@@ -145,6 +150,26 @@ def statement_text(statement: Statement) -> str:
     rows.append(("total", "", format_minor(debits, s.currency), format_minor(credits, s.currency)))
     lines += text_table(("account", "type", "debit", "credit"), rows, right={2, 3})
     return "\n".join(lines) + "\n"
+
+
+class _Amounts:
+    """Amounts as text, each distinct figure written once: a day's orders share a handful."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.texts: dict[int, str] = {}
+
+    def text(self, amount: Money, less: Money | None = None) -> str:
+        """*amount* (less *less*, the net of an order) as text."""
+        if amount.currency != self.currency or (
+            less is not None and less.currency != self.currency
+        ):
+            return str(amount if less is None else amount - less)
+        minor = amount.minor if less is None else amount.minor - less.minor
+        found = self.texts.get(minor)
+        if found is None:
+            found = self.texts[minor] = format_minor(minor, self.currency)
+        return found
 
 
 def signed_sum(parts: Sequence[Total | Money], total: Total | Money) -> str:

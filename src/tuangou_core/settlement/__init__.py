@@ -43,7 +43,7 @@ from tuangou_core.settlement._commission import (
     standing_subsidy,
     total_split,
 )
-from tuangou_core.settlement._journal import journal
+from tuangou_core.settlement._journal import journal, journal_trial_balance
 
 __all__ = [
     "HOLDERS",
@@ -62,6 +62,7 @@ __all__ = [
     "clawback",
     "holdings",
     "journal",
+    "journal_trial_balance",
     "party_balances",
     "reconcile",
     "split_order",

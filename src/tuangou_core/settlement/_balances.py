@@ -200,10 +200,55 @@ def trial_balance(entries: Iterable[JournalEntry], currency: str | None = None) 
     """
     items = _entries(entries)
     sums, unbalanced = _tally(items, currency)
-    rows = tuple(sums.values())
+    return _trial(tuple(sums.values()), len(items), unbalanced)
+
+
+def _trial(rows: tuple[Balance, ...], entries: int, unbalanced: tuple[str, ...]) -> TrialBalance:
     debit_column = sum(r.debits - r.credits for r in rows if r.debits > r.credits)
     credit_column = sum(r.credits - r.debits for r in rows if r.credits > r.debits)
-    return TrialBalance(rows, debit_column, credit_column, len(items), rows[0].currency, unbalanced)
+    return TrialBalance(rows, debit_column, credit_column, entries, rows[0].currency, unbalanced)
+
+
+Line = tuple[Account, Side, int, str]
+"""A posting not yet built: account, side, minor units (in the journal's currency), party."""
+
+
+class TrialTally:
+    """A trial balance summed as entries are made, so that they need not be kept (private to
+    the settlement stage: the journal feeds it the lines of its entries, in *currency*)."""
+
+    __slots__ = ("credits", "currency", "debits", "entries")
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.debits = dict.fromkeys(Account, 0)
+        self.credits = dict.fromkeys(Account, 0)
+        self.entries = 0
+
+    def post(self, lines: Sequence[Line]) -> bool:
+        """Count one entry's *lines* in; False, counting nothing, when they would not make a
+        sound entry (fewer than two, an amount not positive, debits unequal to credits)."""
+        gap = 0
+        for _account, side, minor, _party in lines:
+            if minor <= 0:
+                return False
+            gap += minor if side is Side.DEBIT else -minor
+        if gap or len(lines) < 2:
+            return False
+        debits, credits = self.debits, self.credits
+        for account, side, minor, _party in lines:
+            if side is Side.DEBIT:
+                debits[account] += minor
+            else:
+                credits[account] += minor
+        self.entries += 1
+        return True
+
+    def trial_balance(self) -> TrialBalance:
+        """The trial balance of the entries counted in."""
+        code = self.currency
+        rows = tuple(Balance(a, self.debits[a], self.credits[a], code) for a in Account)
+        return _trial(rows, self.entries, ())
 
 
 def holdings(sums: Mapping[Account, Balance]) -> tuple[int, int]:

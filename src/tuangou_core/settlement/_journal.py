@@ -66,6 +66,7 @@ from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.settlement._accounts import Account, JournalEntry, Posting, Side
+from tuangou_core.settlement._balances import Line, TrialBalance, TrialTally
 from tuangou_core.settlement._commission import split_order
 
 _Parts = tuple[int, int, int, int, int]  # fee, take, subsidy, leader, merchant
@@ -113,8 +114,12 @@ class _Book:
 class _Journal:
     """The working state of one :func:`journal` run (private; the function is pure)."""
 
-    def __init__(self, campaign: Campaign) -> None:
+    def __init__(self, campaign: Campaign, tally: TrialTally | None = None) -> None:
         self.campaign = campaign
+        # With a tally, entries are counted into it and let go: the memos, read only by
+        # people, are not written.
+        self.tally = tally
+        self.keep = tally is None
         self.fees = campaign.fees
         self.currency = campaign.currency
         self.named_leader = None if campaign.fees.leader == "opener" else campaign.fees.leader
@@ -183,26 +188,34 @@ class _Journal:
             self.splits[key] = found
         return found
 
-    def add(self, at: datetime, memo: str, postings: list[Posting], book: _Book) -> None:
+    def add(self, at: datetime, memo: str, lines: list[Line], book: _Book) -> None:
         self.count += 1
+        if self.tally is not None and self.tally.post(lines):
+            return
+        # Kept, or refused by the tally: the entry itself raises exactly as a kept one would.
         entry_id = f"{self.index}.{self.count}"
+        postings = tuple(self.posting_of(line) for line in lines)
         self.entries.append(
-            JournalEntry(entry_id, self.index, at, memo, tuple(postings), book.group, book.member)
+            JournalEntry(entry_id, self.index, at, memo, postings, book.group, book.member)
         )
 
-    def line(self, account: Account, minor: int, grows: Side, party: str = "") -> Posting:
+    def line(self, account: Account, minor: int, grows: Side, party: str = "") -> Line:
         """A posting of *minor* on *account*: on the *grows* side when positive, else on
         the other side by its size."""
         if minor > 0:
-            return self.posting(account, grows, minor, party)
-        return self.posting(account, _CR if grows is _DR else _DR, -minor, party)
+            return (account, grows, minor, party)
+        return (account, _CR if grows is _DR else _DR, -minor, party)
 
-    def posting(self, account: Account, side: Side, minor: int, party: str) -> Posting:
+    def posting(self, account: Account, side: Side, minor: int, party: str) -> Line:
+        # A line stays plain ints until an entry is kept: a tally needs no Posting.
+        return (account, side, minor, party)
+
+    def posting_of(self, line: Line) -> Posting:
         # Postings are values, and the same ones recur (a price, a fee): build each once.
-        key = (account, side, minor, party)
-        found = self.postings.get(key)
+        found = self.postings.get(line)
         if found is None:
-            found = self.postings[key] = Posting(account, side, self.money(minor), party)
+            account, side, minor, party = line
+            found = self.postings[line] = Posting(account, side, self.money(minor), party)
         return found
 
     def received(self, at: datetime, book: _Book, minor: int, memo: str) -> None:
@@ -224,24 +237,32 @@ class _Journal:
         old = book.posted
         if new == old:
             return
-        fee, take, subsidy, leader, merchant = (n - o for n, o in zip(new, old, strict=True))
+        fee = new[0] - old[0]
+        take = new[1] - old[1]
+        subsidy = new[2] - old[2]
+        leader = new[3] - old[3]
+        merchant = new[4] - old[4]
         moved = fee + take - subsidy + leader + merchant
-        postings = []
+        line = self.line
+        postings: list[Line] = []
         if moved:
-            postings.append(self.line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
+            postings.append(line(Account.REFUNDS_PAYABLE, -moved, _CR, book.member))
         if subsidy:
-            postings.append(self.line(Account.PLATFORM_SUBSIDY, subsidy, _DR))
-        for account, minor, party in (
-            (Account.PROCESSOR_FEES, fee, ""),
-            (Account.PLATFORM_REVENUE, take, ""),
-            (Account.LEADER_PAYABLE, leader, book.leader),
-            (Account.MERCHANT_PAYABLE, merchant, ""),
-        ):
-            if minor:
-                postings.append(self.line(account, minor, _CR, party))
+            postings.append(line(Account.PLATFORM_SUBSIDY, subsidy, _DR))
+        if fee:
+            postings.append(line(Account.PROCESSOR_FEES, fee, _CR))
+        if take:
+            postings.append(line(Account.PLATFORM_REVENUE, take, _CR))
+        if leader:
+            postings.append(line(Account.LEADER_PAYABLE, leader, _CR, book.leader))
+        if merchant:
+            postings.append(line(Account.MERCHANT_PAYABLE, merchant, _CR))
         book.posted = new
-        verb = "split" if moved >= 0 else "claw back the split"
-        memo = f"{verb} of {book.group}/{book.member} on net {self.money(net)} ({why}): {self.rule}"
+        memo = ""
+        if self.keep:
+            verb = "split" if moved >= 0 else "claw back the split"
+            memo = f"{verb} of {book.group}/{book.member} on net {self.money(net)} ({why}): "
+            memo += self.rule
         self.add(at, memo, postings, book)
 
     def repoint(self, at: datetime, book: _Book) -> None:
@@ -258,6 +279,8 @@ class _Journal:
         memo = (
             f"points of {book.group}/{book.member}: {target} standing (floor(net / unit) × "
             f"{rule.earn_per_unit}) at {rule.value} each, funded by {rule.funded_by.value}"
+            if self.keep
+            else ""
         )
         self.add(
             at,
@@ -284,7 +307,8 @@ class _Journal:
         minor = self._amount(event.amount)
         self.cash_in[event.payment_id] = minor
         book = self.book(event.group, event.member)
-        self.received(event.at, book, minor, f"payment {event.payment_id} received")
+        memo = f"payment {event.payment_id} received" if self.keep else ""
+        self.received(event.at, book, minor, memo)
 
     def captured(self, event: PaymentCaptured) -> None:
         minor = self._amount(event.amount)
@@ -309,7 +333,7 @@ class _Journal:
         book.payment = event.payment_id
         book.settled = self.cash_in.get(event.payment_id, 0)
         book.returned = 0
-        self.resplit(event.at, book, f"payment {event.payment_id} settles it")
+        self.resplit(event.at, book, f"payment {event.payment_id} settles it" if self.keep else "")
 
     def refund(self, event: RefundDue) -> None:
         minor = self._amount(event.amount)
@@ -326,6 +350,8 @@ class _Journal:
         memo = (
             f"refund {event.refund_id} sent to {event.member} along {event.tender} "
             f"{event.payment_id} ({event.reason.value})"
+            if self.keep
+            else ""
         )
         self.add(
             event.at,
@@ -421,7 +447,23 @@ def journal(events: Iterable[Event], campaign: Campaign) -> tuple[JournalEntry, 
         InvalidInput: ``unknown_event`` for an object that is not a known event,
             ``currency_mismatch`` for an amount outside the campaign's currency.
     """
-    work = _Journal(campaign)
+    return tuple(_book(_Journal(campaign), events).entries)
+
+
+def journal_trial_balance(events: Iterable[Event], campaign: Campaign) -> TrialBalance:
+    """``trial_balance(journal(events, campaign), campaign.currency)``, without keeping the
+    entries: each is tallied as it is made (every posting, every entry's own balance) and
+    let go, and no memo is written. What a statement needs of a long log's books.
+
+    Raises:
+        InvalidInput: as :func:`journal`, and ``unbalanced_entry`` where it would.
+    """
+    tally = TrialTally(campaign.currency)
+    _book(_Journal(campaign, tally), events)
+    return tally.trial_balance()
+
+
+def _book(work: _Journal, events: Iterable[Event]) -> _Journal:
     table = _JOURNAL.table
     for index, event in enumerate(events):
         handler = table.get(type(event))
@@ -430,4 +472,4 @@ def journal(events: Iterable[Event], campaign: Campaign) -> tuple[JournalEntry, 
         work.index = index
         work.count = 0
         handler(work, event)
-    return tuple(work.entries)
+    return work
