@@ -277,12 +277,12 @@ class ErrorCode(enum.StrEnum):
         "InvalidInput",
         "points booked at a value that is not a positive amount",
     )
-    INVALID_GROUP = ("invalid_group", "InvalidInput", "an empty group id")
-    INVALID_MEMBER = ("invalid_member", "InvalidInput", "an empty member id")
-    INVALID_PAYMENT_ID = ("invalid_payment_id", "InvalidInput", "an empty payment id")
-    INVALID_TENDER = ("invalid_tender", "InvalidInput", "an empty tender on a payment")
-    INVALID_REFUND_ID = ("invalid_refund_id", "InvalidInput", "an empty `refund_id`")
-    INVALID_SEED = ("invalid_seed", "InvalidInput", "an empty lottery seed")
+    INVALID_GROUP = ("invalid_group", "InvalidInput", "a group id not of 1–128 characters")
+    INVALID_MEMBER = ("invalid_member", "InvalidInput", "a member id not of 1–128 characters")
+    INVALID_PAYMENT_ID = ("invalid_payment_id", "InvalidInput", "a payment id not of 1–128 chars")
+    INVALID_TENDER = ("invalid_tender", "InvalidInput", "a tender not of 1–128 characters")
+    INVALID_REFUND_ID = ("invalid_refund_id", "InvalidInput", "a `refund_id` not of 1–128 chars")
+    INVALID_SEED = ("invalid_seed", "InvalidInput", "a seed not of 1–1000 characters")
     UNKNOWN_COMMAND = (
         "unknown_command",
         "InvalidInput",
