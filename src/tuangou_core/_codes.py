@@ -293,6 +293,7 @@ class ErrorCode(enum.StrEnum):
         "InvalidInput",
         "an object that is not an event given to `evolve`, `journal` or a metric",
     )
+    EVENT_MISFIT = ("event_misfit", "InvalidInput", "an event the state cannot take (out of order)")
     INVALID_POSTING = (
         "invalid_posting",
         "InvalidInput",

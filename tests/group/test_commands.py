@@ -32,7 +32,9 @@ from tuangou_core.group import (
     evolve,
     initial_state,
     replay,
+    run,
 )
+from tuangou_core.interchange import from_snapshot
 from tuangou_core.money import Money
 
 T = at(0)
@@ -174,6 +176,9 @@ ENTRY_POINTS: list[tuple[str, Callable[[], object], str, str]] = [
     ("check_invariants(None)", lambda: check_invariants(None), "invalid_input", "state"),  # type: ignore[arg-type]
     ("initial_state(None)", lambda: initial_state(None), "invalid_input", "campaign"),  # type: ignore[arg-type]
     ("Fold(None)", lambda: Fold(None), "invalid_input", "campaign"),  # type: ignore[arg-type]
+    ("run(c, [junk])", lambda: run(campaign(), [Tick(T), "x"]), "unknown_command", "command"),  # type: ignore[list-item]
+    ("run(c, 5)", lambda: run(campaign(), 5), "invalid_input", "commands"),  # type: ignore[arg-type]
+    ("from_snapshot(None, s)", lambda: from_snapshot(None, {}), "invalid_input", "campaign"),  # type: ignore[arg-type]
     (
         "Fold.execute(junk)",
         lambda: Fold(campaign()).execute(None),  # type: ignore[arg-type]
@@ -194,6 +199,23 @@ def test_entry_points_refuse_junk_with_a_code(
     with pytest.raises(InvalidInput) as caught:
         call()
     assert (caught.value.code, caught.value.field) == (code, field)
+
+
+def test_an_event_out_of_its_order_is_refused_and_changes_nothing() -> None:
+    """A payment for an order never placed, applied to a fresh state, is event_misfit (not a
+    KeyError), by evolve and by replay; evolve leaves the state as it was."""
+    run_ = Run(campaign(size=2))
+    run_.do(Open(at(0), "g1", "u1"))
+    paid = run_.do(Pay(at(0), "g1", "u1", "p1", cny("70")))
+    calls: list[Callable[[], object]] = [
+        lambda: evolve(STATE, paid[-1]),
+        lambda: replay(campaign(size=2), list(paid)),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidInput) as caught:
+            call()
+        assert (caught.value.code, caught.value.field) == ("event_misfit", "event")
+    assert STATE.clock is None and not STATE.groups
 
 
 def test_evolve_of_junk_leaves_the_state_unchanged() -> None:

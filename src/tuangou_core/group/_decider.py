@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from tuangou_core.campaign import Campaign
-from tuangou_core.errors import InvalidInput
+from tuangou_core.errors import InvalidInput, TuangouError
 from tuangou_core.group._commands import COMMAND_TYPES, Command
 from tuangou_core.group._decide import decide_now, effective_time
 from tuangou_core.group._events import Event
@@ -16,8 +16,8 @@ from tuangou_core.group._outcomes import elapse
 from tuangou_core.group._state import CampaignState, initial_state
 
 
-def _check_command(command: object) -> None:
-    # Before command.at is read: junk is a coded refusal, not an AttributeError.
+def check_command(command: object) -> None:
+    """Refuse anything but a command (``unknown_command``) before its ``at`` is read."""
     if type(command) not in COMMAND_TYPES:
         raise InvalidInput(
             "unknown_command",
@@ -48,7 +48,7 @@ def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
             the events as ``stamped_at``: time never refuses money.
     """
     check_state(state, "state")
-    _check_command(command)
+    check_command(command)
     elapsed = elapse(state, effective_time(state, command.at))
     after = state
     for event in elapsed:
@@ -61,12 +61,34 @@ def evolve(state: CampaignState, event: Event) -> CampaignState:
 
     Raises:
         InvalidInput: ``unknown_event`` for an object that is not an event, ``invalid_input``
-            for a *state* that is not a :class:`CampaignState`.
+            for a *state* that is not a :class:`CampaignState`, ``event_misfit`` for an event
+            this state cannot take (of another log, or out of its order: a payment for an order
+            that was never placed); *state* is unchanged.
     """
     check_state(state, "state")
     draft = Draft(state)
-    draft.apply(event)
+    try:
+        draft.apply(event)
+    except TuangouError:
+        raise
+    except _MISFITS as error:
+        raise _misfit(event, error) from None
     return draft.freeze()
+
+
+# What a handler raises when an event does not fit the state (a group or order it names is
+# missing, a field of the wrong kind): the decider's own events in their order never do.
+_MISFITS = (LookupError, AttributeError, TypeError, ValueError, ArithmeticError)
+
+
+def _misfit(event: object, error: Exception) -> InvalidInput:
+    return InvalidInput(
+        "event_misfit",
+        f"the state cannot take this {type(event).__name__} ({type(error).__name__}: {error}); "
+        "events apply in the order decide produced them, to the state they were decided on",
+        field="event",
+        value=type(event).__name__,
+    )
 
 
 class Fold:
@@ -99,7 +121,10 @@ class Fold:
 
         Raises:
             InvalidInput: ``unknown_event`` for an entry that is not an event, ``invalid_input``
-                for *events* that are not a list (nor any iterable).
+                for *events* that are not a list (nor any iterable), ``event_misfit`` for an
+                event the state cannot take. After a refusal the fold holds a state part-way
+                through that event: build a new fold (the pure :func:`evolve` changes
+                nothing).
         """
         if not isinstance(events, Iterable):
             raise InvalidInput(
@@ -109,8 +134,14 @@ class Fold:
                 value=type(events).__name__,
             )
         apply = self._draft.apply
-        for event in events:
-            apply(event)
+        event: object = None
+        try:  # costs nothing while no event raises
+            for event in events:
+                apply(event)
+        except TuangouError:
+            raise
+        except _MISFITS as error:
+            raise _misfit(event, error) from None
 
     def advance(self, at: datetime) -> tuple[Event, ...]:
         """Let time pass to *at*: expired holds, then expired groups. Returns what it caused.
@@ -135,7 +166,7 @@ class Fold:
         Raises:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
-        _check_command(command)
+        check_command(command)
         elapsed = self.advance(command.at)
         return (*elapsed, *self._decide_now(command))
 
