@@ -50,6 +50,8 @@ REFUSED: list[tuple[str, Callable[[], object], str, str]] = [
     ("long group", lambda: Draw(T, LONG, "seed"), "invalid_group", "group"),
     ("empty seed", lambda: Draw(T, "g1", ""), "invalid_seed", "seed"),
     ("seed=7", lambda: Draw(T, "g1", 7), "invalid_seed", "seed"),
+    ("seed not UTF-8", lambda: Draw(T, "g1", "\ud800"), "invalid_seed", "seed"),
+    ("seed too long", lambda: Draw(T, "g1", "s" * 1001), "invalid_seed", "seed"),
     ("naive at", lambda: Tick(datetime(2026, 3, 1)), "naive_datetime", "at"),
     ("at text", lambda: Tick("2026-03-01T10:00+08:00"), "invalid_datetime", "at"),
     (
@@ -150,6 +152,7 @@ def test_a_well_formed_edge_is_accepted() -> None:
     assert RequestRefund(T, "g1", "u1", units=0).units == 0
     assert Open(T, "g" * 128, "u" * 128, 10**6).qty == 10**6
     assert Draw(T, "g1", "s" * 1000).seed == "s" * 1000
+    assert Draw(T, "g1", " \t").seed == " \t"  # hashed, never shown: any UTF-8 text
 
 
 def test_a_zero_refund_is_still_refused_by_the_decider() -> None:

@@ -37,7 +37,7 @@ _INVITER: Final = text("inviter", code="invalid_inviter")
 _PAYMENT_ID: Final = text("payment_id", code="invalid_payment_id")
 _TENDER: Final = text("tender", code="invalid_tender")
 _REFUND_ID: Final = text("refund_id", code="invalid_refund_id")
-_SEED: Final = text("seed", code="invalid_seed", max_length=MAX_NOTE_LENGTH)
+_SEED: Final = text("seed", code="invalid_seed", max_length=MAX_NOTE_LENGTH, empty=True)
 _REASON: Final = text("reason", code="invalid_request", max_length=MAX_NOTE_LENGTH)
 _UNITS: Final = whole("units", 0, MAX_QUANTITY, code="invalid_quantity")
 _AMOUNT: Final = instance(Money, "amount", code="invalid_amount")
@@ -80,7 +80,16 @@ def _refund_id(value: object) -> str | None:
 
 
 def _seed(value: object) -> str:
-    return _SEED(value)
+    # A seed is hashed, not shown: any text a merchant committed to (spaces and tabs too), but
+    # not empty, and only characters UTF-8 can encode (the draw hashes its UTF-8 bytes).
+    if type(value) is str and value and len(value) <= MAX_NOTE_LENGTH:
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise fail(InvalidInput, "invalid_seed", "seed", "must be UTF-8 text", value) from None
+        return value
+    seed: str = _SEED(value)
+    raise fail(InvalidInput, "invalid_seed", "seed", "must not be empty", seed)
 
 
 def _reason(value: object) -> str:
