@@ -101,6 +101,8 @@ def _units(value: object) -> int | None:
 
 
 def _coupons(value: object) -> tuple[str, ...]:
+    if value == () and type(value) is tuple:  # most commands present no coupon
+        return ()
     return _COUPONS(value)
 
 
