@@ -202,6 +202,10 @@ def listed(
     The count is checked before more than ``max_items + 1`` entries are read, so a generator
     without end costs nothing.
     """
+    if isinstance(value, (tuple, list)):  # the common case, without the ABC checks below
+        if len(value) > max_items:
+            raise fail(error, code, field, f"must hold at most {max_items} entries", value)
+        return list(value)
     if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
         raise fail(error, code, field, f"must be a list, got {type(value).__name__}", value)
     sized = getattr(value, "__len__", None)

@@ -765,9 +765,10 @@ def test_code_time_went_backwards() -> None:
 
 
 def test_code_naive_datetime() -> None:
-    """A command whose at carries no UTC offset is refused with naive_datetime."""
-    run = Run(campaign())
-    assert run.refused(Open(datetime(2026, 3, 1, 10), "g1", "u1")).code == "naive_datetime"
+    """A command whose at carries no UTC offset is refused with naive_datetime when built."""
+    with pytest.raises(InvalidInput) as caught:
+        Open(datetime(2026, 3, 1, 10), "g1", "u1")
+    assert (caught.value.code, caught.value.field) == ("naive_datetime", "at")
 
 
 # -- paths agree -------------------------------------------------------------------------------

@@ -6,12 +6,25 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from tuangou_core.campaign import Campaign
-from tuangou_core.group._commands import Command
+from tuangou_core.errors import InvalidInput
+from tuangou_core.group._commands import COMMAND_TYPES, Command
 from tuangou_core.group._decide import decide_now, effective_time
 from tuangou_core.group._events import Event
 from tuangou_core.group._evolve import Draft
+from tuangou_core.group._invariants import check_state
 from tuangou_core.group._outcomes import elapse
 from tuangou_core.group._state import CampaignState, initial_state
+
+
+def check_command(command: object) -> None:
+    """Refuse anything but a command (``unknown_command``) before its ``at`` is read."""
+    if type(command) not in COMMAND_TYPES:
+        raise InvalidInput(
+            "unknown_command",
+            f"{type(command).__name__} is not a command",
+            field="command",
+            value=type(command).__name__,
+        )
 
 
 def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
@@ -28,10 +41,14 @@ def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
     Raises:
         Rejected: a coded refusal (``group_full``, ``already_member``, ...); nothing changed.
         Conflict: ``payment_conflict``, ``refund_conflict``.
-        InvalidInput: a malformed command (a naive time, a bad amount). A command stamped
-            before the campaign's clock is decided at the clock, its own stamp kept on the
-            events as ``stamped_at``: time never refuses money.
+        InvalidInput: a malformed command (a naive time, a bad amount; the command refuses
+            those when it is built), ``unknown_command`` for an object that is not a command,
+            ``invalid_input`` for a *state* that is not a :class:`CampaignState`. A command
+            stamped before the campaign's clock is decided at the clock, its own stamp kept on
+            the events as ``stamped_at``: time never refuses money.
     """
+    check_state(state, "state")
+    check_command(command)
     elapsed = elapse(state, effective_time(state, command.at))
     after = state
     for event in elapsed:
@@ -43,8 +60,12 @@ def evolve(state: CampaignState, event: Event) -> CampaignState:
     """The state after *event*; *state* itself is unchanged.
 
     Raises:
-        InvalidInput: ``unknown_event`` for an object that is not an event.
+        InvalidInput: ``unknown_event`` for an object that is not an event, ``invalid_input``
+            for a *state* that is not a :class:`CampaignState`, ``event_misfit`` for an event
+            this state cannot take (of another log, or out of its order: a payment for an order
+            that was never placed); *state* is unchanged.
     """
+    check_state(state, "state")
     draft = Draft(state)
     draft.apply((event,))
     return draft.freeze()
@@ -61,6 +82,9 @@ class Fold:
 
     Args:
         campaign: the campaign, or a state to continue from.
+
+    Raises:
+        InvalidInput: ``invalid_input`` for anything else.
     """
 
     def __init__(self, campaign: Campaign | CampaignState) -> None:
@@ -73,7 +97,22 @@ class Fold:
         return self._draft.freeze()
 
     def apply(self, events: Iterable[Event]) -> None:
-        """Apply facts (never fails on events that ``decide`` produced)."""
+        """Apply facts (never fails on events that ``decide`` produced).
+
+        Raises:
+            InvalidInput: ``unknown_event`` for an entry that is not an event, ``invalid_input``
+                for *events* that are not a list (nor any iterable), ``event_misfit`` for an
+                event the state cannot take. After a refusal the fold holds a state part-way
+                through that event: build a new fold (the pure :func:`evolve` changes
+                nothing).
+        """
+        if not isinstance(events, Iterable):
+            raise InvalidInput(
+                "invalid_input",
+                f"events must be a list of events, got {type(events).__name__}",
+                field="events",
+                value=type(events).__name__,
+            )
         self._draft.apply(events)
 
     def advance(self, at: datetime) -> tuple[Event, ...]:
@@ -99,6 +138,7 @@ class Fold:
         Raises:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
+        check_command(command)
         elapsed = self.advance(command.at)
         return (*elapsed, *self._decide_now(command))
 
@@ -116,7 +156,13 @@ class Fold:
 
 
 def replay(campaign: Campaign, events: Iterable[Event]) -> CampaignState:
-    """Fold an event log into the state it leads to, in time linear in the log."""
+    """Fold an event log into the state it leads to, in time linear in the log.
+
+    Raises:
+        InvalidInput: ``invalid_input`` for a *campaign* that is not a :class:`Campaign` (or a
+            state) or *events* that are not a list; ``unknown_event`` for an entry that is
+            not an event.
+    """
     fold = Fold(campaign)
     fold.apply(events)
     return fold.state

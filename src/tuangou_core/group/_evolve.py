@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Final, cast
 
 from tuangou_core.campaign import LotteryRule
+from tuangou_core.errors import InvalidInput, TuangouError
 from tuangou_core.group._events import (
     AuthorisationReleased,
     Event,
@@ -61,6 +62,21 @@ from tuangou_core.group._working import (
     thaw_order,
 )
 from tuangou_core.money import Money
+
+# What a handler raises when an event does not fit the state (a group or order it names is
+# missing, a field of the wrong kind): the decider's own events in their order never do.
+_MISFITS = (LookupError, AttributeError, TypeError, ValueError, ArithmeticError)
+
+
+def _misfit(event: object, error: Exception) -> InvalidInput:
+    return InvalidInput(
+        "event_misfit",
+        f"the state cannot take this {type(event).__name__} ({type(error).__name__}: {error}); "
+        "events apply in the order decide produced them, to the state they were decided on",
+        field="event",
+        value=type(event).__name__,
+    )
+
 
 # The containers a state shares with the draft it came from: each is copied before the
 # draft's first write to it after the state was handed out (or taken in).
@@ -186,32 +202,40 @@ class Draft:
         """Apply *events* in order (never fails on events that ``decide`` produced).
 
         Raises:
-            InvalidInput: ``unknown_event`` for an object that is not an event; the events
-                before it are applied.
+            InvalidInput: ``unknown_event`` for an object that is not an event, ``event_misfit``
+                for one the state cannot take (a payment for an order never placed); the
+                events before it are applied, and the draft is part-way through that one.
         """
-        # The hot loop of every replay: one pass, no call per event but the handler's.
+        # The hot loop of every replay: one pass, no call per event but the handler's (and
+        # the try costs nothing while no event raises).
         table = _TABLE
-        for event in events:
-            handler = table.get(type(event))
-            if handler is None:
-                raise _EVOLVE.refuse(event)
-            self.state = None  # before the handler: one that raises leaves no stale state
-            at = event.at
-            clock = self.clock
-            if clock is None or at > clock:
-                self.clock = at
-            handler(self, event)
-            # Entries that time has reached and no longer matter are popped once, here; most
-            # events reach none, so the heads are looked at before any call.
-            holds = self.holds
-            if holds and holds[0][0] <= at:
-                self._drop_holds(at)
-            deadlines = self.deadlines
-            if deadlines and deadlines[0][0] <= at:
-                self._drop_deadlines(at)
-            draws = self.draws
-            if draws and draws[0][0] <= at:
-                self._drop_draws(at)
+        event: object = None
+        try:
+            for event in events:
+                handler = table.get(type(event))
+                if handler is None:
+                    raise _EVOLVE.refuse(event)
+                self.state = None  # before the handler: one that raises leaves no stale state
+                at = event.at
+                clock = self.clock
+                if clock is None or at > clock:
+                    self.clock = at
+                handler(self, event)
+                # Entries that time has reached and no longer matter are popped once, here;
+                # most events reach none, so the heads are looked at before any call.
+                holds = self.holds
+                if holds and holds[0][0] <= at:
+                    self._drop_holds(at)
+                deadlines = self.deadlines
+                if deadlines and deadlines[0][0] <= at:
+                    self._drop_deadlines(at)
+                draws = self.draws
+                if draws and draws[0][0] <= at:
+                    self._drop_draws(at)
+        except TuangouError:
+            raise
+        except _MISFITS as error:
+            raise _misfit(event, error) from None
 
     def _drop_holds(self, at: datetime) -> None:
         while self.holds and self.holds[0][0] <= at:

@@ -8,7 +8,7 @@ A state that breaks one is the library's bug, never a user's mistake: the error 
 from __future__ import annotations
 
 from tuangou_core.campaign import Campaign, LotteryRule, TieredRule
-from tuangou_core.errors import InternalError
+from tuangou_core.errors import InternalError, InvalidInput
 from tuangou_core.group._events import GroupStatus, OrderStatus
 from tuangou_core.group._state import ENDED, PAID, CampaignState, GroupState, Order
 from tuangou_core.money import Money
@@ -51,7 +51,9 @@ def check_invariants(state: CampaignState) -> None:
 
     Raises:
         InvariantViolation: naming the first invariant broken.
+        InvalidInput: ``invalid_input`` for a *state* that is not a :class:`CampaignState`.
     """
+    check_state(state, "state")
     campaign = state.campaign
     for group in state.groups.values():
         pending = sum(1 for o in group.orders.values() if o.status is OrderStatus.PENDING_PAYMENT)
@@ -129,3 +131,15 @@ def _check_group_state(campaign: Campaign, group: GroupState, waiting: int) -> N
                 f"group {group.id} formed with leader {group.leader!r} "
                 f"{leader.status.value}, not a paid member"
             )
+
+
+def check_state(state: object, field: str) -> None:
+    """Refuse a *state* that is not a :class:`CampaignState` (``invalid_input`` naming *field*)
+    before any of its attributes is read."""
+    if not isinstance(state, CampaignState):
+        raise InvalidInput(
+            "invalid_input",
+            f"{field} must be a CampaignState, got {type(state).__name__}",
+            field=field,
+            value=type(state).__name__,
+        )

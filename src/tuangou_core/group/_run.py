@@ -13,7 +13,7 @@ import attrs
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import InvalidInput, Rejected, TuangouError
 from tuangou_core.group._commands import Command
-from tuangou_core.group._decider import Fold
+from tuangou_core.group._decider import Fold, check_command
 from tuangou_core.group._events import Event
 
 
@@ -44,6 +44,11 @@ def run(campaign: Campaign, commands: Iterable[Command]) -> tuple[tuple[ReplaySt
     A command the rules refuse (a :class:`~tuangou_core.errors.Rejected`) or that is malformed
     (an :class:`~tuangou_core.errors.InvalidInput`) is kept with its error and the run goes on;
     an :class:`~tuangou_core.errors.InternalError` is a bug and propagates.
+
+    Raises:
+        InvalidInput: ``invalid_input`` for a *campaign* that is not a campaign or *commands*
+            that are not a list; ``unknown_command`` for an entry that is not a command (the
+            run cannot go on: such an entry has no time to pass to).
     """
     fold = Fold(campaign)
     return tuple(run_steps(fold, commands)), fold
@@ -56,8 +61,31 @@ def run_steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
 
     Yields:
         One :class:`ReplayStep` per command, in order.
+
+    Raises:
+        InvalidInput: as :func:`run`; *fold* and *commands* are checked at the call, each
+            command when its step is asked for.
     """
+    if not isinstance(fold, Fold):
+        raise InvalidInput(
+            "invalid_input",
+            f"fold must be a Fold, got {type(fold).__name__}",
+            field="fold",
+            value=type(fold).__name__,
+        )
+    if not isinstance(commands, Iterable):
+        raise InvalidInput(
+            "invalid_input",
+            f"commands must be a list of commands, got {type(commands).__name__}",
+            field="commands",
+            value=type(commands).__name__,
+        )
+    return _steps(fold, commands)
+
+
+def _steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
     for index, command in enumerate(commands):
+        check_command(command)  # junk is refused before its ``at`` is read; the run stops
         elapsed = fold.advance(command.at)
         try:
             events = fold._decide_now(command)  # time has passed: advance once, not twice

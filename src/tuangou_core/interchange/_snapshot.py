@@ -27,6 +27,7 @@ from typing import Any, Final
 import attrs
 
 from tuangou_core.campaign import Campaign
+from tuangou_core.errors import InvalidInput
 from tuangou_core.group import CampaignState
 from tuangou_core.interchange._codec import Codec, Reader, Writer, invalid
 from tuangou_core.interchange._data import SerializationError
@@ -138,7 +139,15 @@ def from_snapshot(campaign: Campaign, data: Mapping[str, Any]) -> CampaignState:
             ``stale_snapshot`` (another campaign, or a state of another shape: rebuild it from
             the events), or ``invalid_value``, ``missing_key``, ``unknown_key``,
             ``invalid_datetime`` naming the key.
+        InvalidInput: ``invalid_input`` for a *campaign* that is not a :class:`Campaign`.
     """
+    if not isinstance(campaign, Campaign):
+        raise InvalidInput(
+            "invalid_input",
+            f"campaign must be a Campaign, got {type(campaign).__name__}",
+            field="campaign",
+            value=type(campaign).__name__,
+        )
     if not isinstance(data, Mapping):
         raise SerializationError("invalid_value", "a snapshot must be an object")
     if data.get("schema") != SNAPSHOT_SCHEMA or isinstance(data.get("schema"), bool):

@@ -42,21 +42,23 @@ from __future__ import annotations
 
 from tuangou_core.refunds._plan import plan_refund, plan_return
 from tuangou_core.refunds._reasons import ENDING_REASONS, RefundReason
+from tuangou_core.refunds._requests import (
+    AmountRefund,
+    FullRefund,
+    RefundPolicy,
+    RefundRequest,
+    TierDifference,
+    UnitsRefund,
+)
 from tuangou_core.refunds._standing import standing
 from tuangou_core.refunds._values import (
-    AmountRefund,
     DiscountShare,
-    FullRefund,
     LineRefund,
     PaidLine,
     PaidOrder,
     RefundPlan,
-    RefundPolicy,
-    RefundRequest,
     TenderPaid,
     TenderRefund,
-    TierDifference,
-    UnitsRefund,
     lines_of,
 )
 

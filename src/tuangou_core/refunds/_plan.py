@@ -15,21 +15,25 @@ import attrs
 from tuangou_core.errors import InvalidInput, Rejected
 from tuangou_core.money import Money, Rounding, allocate
 from tuangou_core.pricing import Quote
+from tuangou_core.refunds import _checks as check
 from tuangou_core.refunds._reasons import RefundReason
-from tuangou_core.refunds._values import (
+from tuangou_core.refunds._requests import (
+    DEFAULT_POLICY,
     AmountRefund,
-    DiscountShare,
     FullRefund,
+    RefundPolicy,
+    RefundRequest,
+    TierDifference,
+    UnitsRefund,
+)
+from tuangou_core.refunds._values import (
+    DiscountShare,
     LineRefund,
     PaidLine,
     PaidOrder,
     RefundPlan,
-    RefundPolicy,
-    RefundRequest,
     TenderPaid,
     TenderRefund,
-    TierDifference,
-    UnitsRefund,
     lines_of,
     standing_shares,
 )
@@ -135,7 +139,7 @@ def _tier_changes(order: PaidOrder, quote: Quote) -> dict[int, _Change]:
                 f"line {line.sku} would cost {new.paid}, more than the {line.cash} held",
                 line=line.sku,
             )
-        repriced = attrs.evolve(line, due=new.paid, discounts=new.discounts)
+        repriced = check.rebuilt(line, due=new.paid, discounts=new.discounts)
         changes[index] = _Change(0, line.cash.minor - new.paid.minor, repriced)
     return changes
 
@@ -199,9 +203,14 @@ def plan_refund(
             order already fully refunded; ``not_cheaper`` for a tier difference that would
             charge more.
         InvalidInput: ``unknown_line``, ``invalid_quantity``, ``invalid_amount``,
-            ``quote_mismatch``, ``invalid_request``.
+            ``quote_mismatch``, ``invalid_request``; for junk arguments ``invalid_input``
+            (*order*), ``invalid_request`` (*request*), ``invalid_policy`` (*policy*),
+            ``invalid_refund_id``, each naming the argument.
     """
-    policy = policy or RefundPolicy()
+    _check_arguments(order, request, policy)
+    refund_id = check.refund_id(refund_id)
+    if policy is None:
+        policy = DEFAULT_POLICY
     if isinstance(request, FullRefund):
         if order.net.minor == 0 and not any(line.units for line in order.lines):
             raise Rejected(
@@ -221,9 +230,27 @@ def plan_refund(
         changes = _amount_changes(order, request)
     elif isinstance(request, TierDifference):
         changes = _tier_changes(order, request.quote)
-    else:
-        raise InvalidInput("invalid_request", f"unknown refund request {type(request).__name__}")
+    else:  # pragma: no cover - _check_arguments let only the four requests through
+        raise AssertionError(type(request))
     return _build(order, request.reason, changes, policy, refund_id)
+
+
+_REQUESTS = (FullRefund, UnitsRefund, AmountRefund, TierDifference)
+
+
+def _check_arguments(order: object, request: object, policy: object) -> None:
+    for value, kind, code, field, what in (
+        (order, PaidOrder, "invalid_input", "order", "a PaidOrder"),
+        (request, _REQUESTS, "invalid_request", "request", "a refund request"),
+        (policy, (RefundPolicy, type(None)), "invalid_policy", "policy", "a RefundPolicy"),
+    ):
+        if not isinstance(value, kind):
+            raise InvalidInput(
+                code,
+                f"{field} must be {what}, got {type(value).__name__}",
+                field=field,
+                value=type(value).__name__,
+            )
 
 
 def _build(
@@ -239,7 +266,7 @@ def _build(
     for index, change in changes.items():
         line = change.repriced or order.lines[index]
         cash = Money._trusted(change.cash, currency)
-        new_lines[index] = attrs.evolve(
+        new_lines[index] = check.rebuilt(
             line,
             refunded=line.refunded + cash,
             units_returned=line.units_returned + change.units,
@@ -249,7 +276,7 @@ def _build(
     tenders = _tenders(order, amount, policy)
     new_tenders = list(order.tenders)
     for i, back_to in tenders:
-        new_tenders[i] = attrs.evolve(
+        new_tenders[i] = check.rebuilt(
             new_tenders[i], refunded=new_tenders[i].refunded + back_to.amount
         )
     before = order.standing_discounts(rounding)
@@ -273,7 +300,7 @@ def _build(
         else:
             forfeited = order.coupons
     seq = order.refunds + 1
-    after = attrs.evolve(
+    after = check.rebuilt(
         order,
         lines=tuple(new_lines),
         tenders=tuple(new_tenders),
@@ -334,9 +361,9 @@ def _share_delta(
     for share in before:
         gone = share.amount - left.pop(share.name, Money.zero(share.amount.currency))
         if gone.minor:
-            out.append(attrs.evolve(share, amount=gone))
+            out.append(check.rebuilt(share, amount=gone))
     out.extend(
-        attrs.evolve(s, amount=-amount)
+        check.rebuilt(s, amount=-amount)
         for s in after
         if (amount := left.get(s.name)) is not None and amount.minor
     )
@@ -363,7 +390,21 @@ def plan_return(
 
     Raises:
         Rejected: ``nothing_to_refund`` for a payment already returned.
+        InvalidInput: ``invalid_refund_id``, ``invalid_order``, ``invalid_input`` (a *payment*
+            that is not a :class:`TenderPaid`), ``invalid_request`` (*reason*).
     """
+    refund_id = check.refund_id(refund_id) or ""
+    if not refund_id:
+        raise InvalidInput("invalid_refund_id", "refund_id is required", field="refund_id")
+    order_id = check.order_id(order_id)
+    reason = check.reason(reason)
+    if not isinstance(payment, TenderPaid):
+        raise InvalidInput(
+            "invalid_input",
+            f"payment must be a TenderPaid, got {type(payment).__name__}",
+            field="payment",
+            value=type(payment).__name__,
+        )
     if payment.held.minor <= 0:
         raise Rejected(
             "nothing_to_refund",

@@ -1,4 +1,5 @@
-"""The values of a refund: the paid order, the requests and policy, and the plan.
+"""The values of a refund: the paid order and the plan (the requests and policy are in
+``_requests``).
 
 :class:`PaidOrder` and :class:`RefundPlan` refer to each other (a plan carries the order after
 it; an order applies a plan), so they live together. The arithmetic that turns a request into
@@ -7,7 +8,7 @@ a plan is the planner beside this module; :mod:`tuangou_core.refunds` is their p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import attrs
@@ -16,30 +17,34 @@ from tuangou_core.campaign import Funder
 from tuangou_core.errors import Conflict, InvalidInput
 from tuangou_core.money import Money, Rounding, allocate_minor
 from tuangou_core.pricing import Quote
+from tuangou_core.refunds import _checks as check
 from tuangou_core.refunds._reasons import RefundReason
 from tuangou_core.refunds._standing import standing
-
-_RESTORING: Final = frozenset(
-    {
-        RefundReason.GROUP_FAILED,
-        RefundReason.LOTTERY_LOST,
-        RefundReason.CANCELLED,
-        RefundReason.DRAW_OVERDUE,
-    }
-)
-
 
 # -- the paid order ----------------------------------------------------------------------------
 
 
 @attrs.frozen
 class DiscountShare:
-    """A discount's share on one line (funded by *funder*); *points* marks 积分抵扣."""
+    """A discount's share on one line (funded by *funder*); *points* marks 积分抵扣.
 
-    name: str
-    funder: Funder
-    amount: Money
-    points: bool = False
+    Raises:
+        InvalidInput: ``invalid_order``, ``invalid_funder`` or ``invalid_amount`` naming the
+            field.
+    """
+
+    name: str = attrs.field(converter=check.share_name)
+    funder: Funder = attrs.field(converter=check.funder)
+    amount: Money = attrs.field(converter=check.share_amount)
+    points: bool = attrs.field(default=False, converter=check.points_flag)
+
+
+def _discounts(value: object) -> tuple[DiscountShare, ...]:
+    shares: tuple[DiscountShare, ...] = _DISCOUNTS(value)
+    return shares
+
+
+_DISCOUNTS: Final = check.entries(DiscountShare, "discounts", 1000)
 
 
 def _zero_like(field: str) -> Any:
@@ -62,17 +67,42 @@ class PaidLine:
             subtracts it).
         due: the line's amount due at its current price: ``paid`` until a tier difference
             reprices it.
+
+    Raises:
+        InvalidInput: naming the field: ``invalid_amount`` for an amount that is not Money or
+            is negative, ``invalid_quantity``, ``currency_mismatch``, ``invalid_order`` for
+            more refunded than paid or more units returned than bought.
     """
 
-    sku: str
-    qty: int
-    unit_price: Money
-    paid: Money
-    discounts: tuple[DiscountShare, ...] = ()
-    refunded: Money = attrs.field(default=_zero_like("paid"))
-    units_returned: int = 0
-    unit_refunded: Money = attrs.field(default=_zero_like("paid"))
-    due: Money = attrs.field(default=attrs.Factory(lambda self: self.paid, takes_self=True))
+    sku: str = attrs.field(converter=check.sku)
+    qty: int = attrs.field(converter=check.quantity)
+    unit_price: Money = attrs.field(converter=check.unit_price)
+    paid: Money = attrs.field(converter=check.paid)
+    discounts: tuple[DiscountShare, ...] = attrs.field(default=(), converter=_discounts)
+    refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.refunded)
+    units_returned: int = attrs.field(default=0, converter=check.units_returned)
+    unit_refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.unit_refunded)
+    due: Money = attrs.field(
+        default=attrs.Factory(lambda self: self.paid, takes_self=True), converter=check.due
+    )
+
+    def __attrs_post_init__(self) -> None:
+        currency = self.paid.currency
+        check.same_currency(
+            "amount",
+            [self.unit_price, self.refunded, self.unit_refunded, self.due]
+            + [share.amount for share in self.discounts],
+            currency,
+        )
+        check.not_above("refunded", self.refunded, self.paid, "paid on the line")
+        check.not_above("unit_refunded", self.unit_refunded, self.refunded, "refunded")
+        if self.units_returned > self.qty:
+            raise InvalidInput(
+                "invalid_order",
+                f"units_returned {self.units_returned} exceeds the {self.qty} bought",
+                field="units_returned",
+                value=self.units_returned,
+            )
 
     @property
     def units(self) -> int:
@@ -85,19 +115,52 @@ class PaidLine:
         return self.paid - self.refunded
 
 
+def _lines(value: object) -> tuple[PaidLine, ...]:
+    lines: tuple[PaidLine, ...] = _LINES(value)
+    return lines
+
+
+_LINES: Final = check.entries(PaidLine, "lines", check.MAX_LINES)
+
+
 @attrs.frozen
 class TenderPaid:
-    """A tender the order was paid with (``"wechat"``, ``"balance"`` …) and what it got back."""
+    """A tender the order was paid with (``"wechat"``, ``"balance"`` …) and what it got back.
 
-    kind: str
-    payment_id: str
-    paid: Money
-    refunded: Money = attrs.field(default=_zero_like("paid"))
+    Raises:
+        InvalidInput: naming the field: ``invalid_tender``, ``invalid_payment_id`` (an empty
+            one only for a tender that carried nothing), ``invalid_amount`` (not Money, or
+            negative), ``currency_mismatch``, ``invalid_order`` for more refunded than paid.
+    """
+
+    kind: str = attrs.field(converter=check.tender_kind)
+    payment_id: str = attrs.field(converter=check.payment_id)
+    paid: Money = attrs.field(converter=check.paid)
+    refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.refunded)
+
+    def __attrs_post_init__(self) -> None:
+        check.same_currency("refunded", [self.refunded], self.paid.currency)
+        check.not_above("refunded", self.refunded, self.paid, "paid with the tender")
+        if not self.payment_id and self.paid.minor:
+            raise InvalidInput(
+                "invalid_payment_id",
+                f"payment_id must name the payment of {self.paid}",
+                field="payment_id",
+                value="",
+            )
 
     @property
     def held(self) -> Money:
         """What this tender can still receive back."""
         return self.paid - self.refunded
+
+
+def _tenders(value: object) -> tuple[TenderPaid, ...]:
+    tenders: tuple[TenderPaid, ...] = _TENDERS(value)
+    return tenders
+
+
+_TENDERS: Final = check.entries(TenderPaid, "tenders", check.MAX_TENDERS)
 
 
 @attrs.frozen
@@ -117,24 +180,23 @@ class PaidOrder:
 
     Raises:
         InvalidInput: ``tenders_mismatch`` when the tenders do not hold the lines' cash,
-            ``currency_mismatch``, ``invalid_order``.
+            ``currency_mismatch``, ``invalid_order`` (naming the field: no lines, entries that
+            are not lines or tenders, one payment id on two tenders, a count that is not a
+            whole number from 0, more points given back than used or earned),
+            ``invalid_coupons``.
     """
 
-    order_id: str
-    lines: tuple[PaidLine, ...]
-    tenders: tuple[TenderPaid, ...]
-    points_used: int = 0
-    points_earned: int = 0
-    coupons: tuple[str, ...] = ()
-    refunds: int = 0
-    points_returned: int = 0
-    points_clawed_back: int = 0
+    order_id: str = attrs.field(converter=check.order_id)
+    lines: tuple[PaidLine, ...] = attrs.field(converter=_lines)
+    tenders: tuple[TenderPaid, ...] = attrs.field(converter=_tenders)
+    points_used: int = attrs.field(default=0, converter=check.points_used)
+    points_earned: int = attrs.field(default=0, converter=check.points_earned)
+    coupons: tuple[str, ...] = attrs.field(default=(), converter=check.coupons)
+    refunds: int = attrs.field(default=0, converter=check.refunds)
+    points_returned: int = attrs.field(default=0, converter=check.points_returned)
+    points_clawed_back: int = attrs.field(default=0, converter=check.points_clawed_back)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.order_id, str) or not self.order_id:
-            raise InvalidInput(
-                "invalid_order", "order_id must be a non-empty string", field="order_id"
-            )
         if not self.lines:
             raise InvalidInput("invalid_order", "an order needs at least one line", field="lines")
         currency = self.lines[0].paid.currency
@@ -152,11 +214,27 @@ class PaidOrder:
                 field="tenders",
                 value=held,
             )
-        for name in ("points_used", "points_earned"):
-            value = getattr(self, name)
-            if type(value) is not int or value < 0:
+        seen: set[str] = set()
+        for tender in self.tenders:
+            if tender.payment_id in seen:
                 raise InvalidInput(
-                    "invalid_order", f"{name} must be a whole number of at least 0", field=name
+                    "invalid_order",
+                    f"tenders name payment {tender.payment_id!r} twice",
+                    field="tenders",
+                    value=tender.payment_id,
+                )
+            if tender.payment_id:
+                seen.add(tender.payment_id)
+        for given, source in (
+            ("points_returned", "points_used"),
+            ("points_clawed_back", "points_earned"),
+        ):
+            if getattr(self, given) > getattr(self, source):
+                raise InvalidInput(
+                    "invalid_order",
+                    f"{given} {getattr(self, given)} exceeds {source} {getattr(self, source)}",
+                    field=given,
+                    value=getattr(self, given),
                 )
 
     @classmethod
@@ -173,8 +251,22 @@ class PaidOrder:
 
         Each line keeps its share of every step (the group price step included, as a
         merchant-funded discount); the points step's shares are marked as points.
+
+        Raises:
+            InvalidInput: ``invalid_input`` for a *quote* that is not a Quote,
+                ``invalid_order`` for *tenders* that are not tenders or triples, and what the
+                order's own checks raise.
         """
-        paid = tuple(t if isinstance(t, TenderPaid) else TenderPaid(*t) for t in tenders)
+        if not isinstance(quote, Quote):
+            raise InvalidInput(
+                "invalid_input",
+                f"quote must be a Quote, got {type(quote).__name__}",
+                field="quote",
+                value=type(quote).__name__,
+            )
+        paid = tuple(
+            _tender(t) for t in check.entries(object, "tenders", check.MAX_TENDERS)(tenders)
+        )
         return cls(
             order_id,
             lines_of(quote),
@@ -241,7 +333,15 @@ class PaidOrder:
 
         Raises:
             Conflict: ``refund_out_of_order`` for a plan made from another state.
+            InvalidInput: ``invalid_input`` for a *plan* that is not a :class:`RefundPlan`.
         """
+        if not isinstance(plan, RefundPlan):
+            raise InvalidInput(
+                "invalid_input",
+                f"plan must be a RefundPlan, got {type(plan).__name__}",
+                field="plan",
+                value=type(plan).__name__,
+            )
         if plan.after is None or plan.seq != self.refunds + 1 or plan.order_id != self.order_id:
             raise Conflict(
                 "refund_out_of_order",
@@ -250,6 +350,22 @@ class PaidOrder:
                 refund_id=plan.refund_id,
             )
         return plan.after
+
+
+_ANY_TENDERS: Final = check.entries(object, "tenders", check.MAX_TENDERS)
+
+
+def _tender(value: object) -> TenderPaid:
+    if isinstance(value, TenderPaid):
+        return value
+    if isinstance(value, tuple) and len(value) == 3:
+        return TenderPaid(*value)
+    raise InvalidInput(
+        "invalid_order",
+        f"tenders must be TenderPaid or (kind, payment_id, amount), got {type(value).__name__}",
+        field="tenders",
+        value=type(value).__name__,
+    )
 
 
 def lines_of(quote: Quote) -> tuple[PaidLine, ...]:
@@ -295,7 +411,7 @@ def standing_shares(
         tuple(
             share
             if share.amount.minor == minor
-            else attrs.evolve(share, amount=Money._trusted(minor, share.amount.currency))
+            else check.rebuilt(share, amount=Money._trusted(minor, share.amount.currency))
             for share, minor in zip(line.discounts, row, strict=True)
         )
         for line, row in zip(lines, amounts, strict=True)
@@ -307,71 +423,6 @@ def _alone(share: int, line: PaidLine, rounding: Rounding) -> int:
     if line.due.minor <= 0:
         return share if line.units > 0 else 0
     return standing(share, line.cash.minor, line.due.minor, rounding)
-
-
-# -- requests and policy -----------------------------------------------------------------------
-
-
-@attrs.frozen
-class FullRefund:
-    """Everything the order still holds goes back (group failed, lottery lost, cancelled)."""
-
-    reason: RefundReason = RefundReason.GROUP_FAILED
-
-
-@attrs.frozen
-class UnitsRefund:
-    """Return units: ``{line: units}``, a line named by its sku or its index."""
-
-    units: Mapping[str | int, int]
-    reason: RefundReason = RefundReason.AFTER_SALES
-
-
-@attrs.frozen
-class AmountRefund:
-    """小额理赔: *amount* back without a return, from line *sku* or spread over all lines."""
-
-    amount: Money
-    sku: str | None = None
-    reason: RefundReason = RefundReason.AFTER_SALES
-
-
-@attrs.frozen
-class TierDifference:
-    """差价退款: the group closed cheaper; *quote* is the order repriced at the final tier."""
-
-    quote: Quote
-    reason: RefundReason = RefundReason.TIER_DIFFERENCE
-
-
-RefundRequest = FullRefund | UnitsRefund | AmountRefund | TierDifference
-
-
-def _tender_order(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        raise InvalidInput("invalid_policy", "tender_order must be a sequence of tender kinds")
-    return tuple(str(v) for v in value)
-
-
-@attrs.frozen
-class RefundPolicy:
-    """How refunds go back.
-
-    Args:
-        tender_order: which tenders are refunded first; tenders not listed follow in the
-            order they were paid. Default: ``wechat`` before ``balance``: an external
-            channel's refund window closes (WeChat Pay takes refunds for a year), the balance
-            never does, and returning cash where it came from keeps stored value low.
-        restore_coupons_on: the reasons whose order-ending refund restores the coupons;
-            any other refund forfeits them.
-        rounding: the rounding of proportional shares (units, discounts, points).
-    """
-
-    tender_order: tuple[str, ...] = attrs.field(
-        default=("wechat", "balance"), converter=_tender_order
-    )
-    restore_coupons_on: frozenset[RefundReason] = _RESTORING
-    rounding: Rounding = Rounding.HALF_UP
 
 
 # -- the plan ----------------------------------------------------------------------------------
