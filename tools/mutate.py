@@ -7,11 +7,13 @@ mutmut's own configuration holds one test selection for all the files it mutates
 ``python -m tools.mutate <module> results`` then lists that run's survivors and
 ``python -m tools.mutate <module> show <name>`` prints one (mutmut's own ``results`` would read
 the unnarrowed settings and list nothing). ``python -m tools.mutate`` lists the modules.
-docs/testing.md has the scores.
+The properties run under the ``mutate`` hypothesis profile (10 cases each, tests/conftest.py)
+unless ``TUANGOU_HYPOTHESIS_PROFILE`` names another. docs/testing.md has the scores.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -53,6 +55,7 @@ def main(argv: list[str]) -> int:
         # A run over another module's mutants/ would mix its files and results into this one.
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         command = ["run", "--max-children", "1"]
+    os.environ.setdefault("TUANGOU_HYPOTHESIS_PROFILE", "mutate")
     settings = configuration.config()
     settings.only_mutate = list(files)
     settings.pytest_add_cli_args_test_selection = list(tests)
