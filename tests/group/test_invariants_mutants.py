@@ -256,3 +256,42 @@ def test_a_formed_groups_leader_may_be_refunded() -> None:
     """A leader refunded in full after paying still leads the formed group."""
     state = _order(formed_pair().state, "u1", status=OrderStatus.REFUNDED, refunded=cny("70.00"))
     check_invariants(state)
+
+
+def test_a_fixed_group_forms_at_its_size_not_its_capacity() -> None:
+    """Size 2 of at most 3: an open group with 2 paid should have formed at 2."""
+    state = _group(formed_pair(max_size=3).state, status=GroupStatus.OPEN, pending=0, paid=2)
+    state = _order(state, "u1", status=OrderStatus.AWAITING_GROUP)
+    state = _order(state, "u2", status=OrderStatus.AWAITING_GROUP)
+    assert _message(state) == "group g1 is open with 2 paid members: it should have formed at 2"
+
+
+def test_a_tiered_group_forms_at_its_capacity_not_its_largest_tier() -> None:
+    """Tiers 3 and 5 with room for 6: five paid in an open group is sound."""
+    tiers = [{"size": 3, "price": "90.00"}, {"size": 5, "price": "80.00"}]
+    run = Run(campaign(rule="tiered", size=None, price=None, tiers=tiers, max_size=6))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    for i, member in enumerate(("u2", "u3", "u4", "u5"), start=1):
+        run.join_and_pay("g1", member, i)
+    assert (run.group("g1").status, run.group("g1").paid) == (GroupStatus.OPEN, 5)
+    check_invariants(run.state)
+
+
+def test_a_second_member_needs_a_paid_leader() -> None:
+    """Two orders, the leader's unpaid: the leader's status is named."""
+    run = Run(campaign(size=3))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join("g1", "u2", 1)
+    state = _order(run.state, "u1", status=OrderStatus.PENDING_PAYMENT, paid=cny("0.00"))
+    state = _group(state, pending=2, paid=0)
+    assert _message(state) == (
+        "group g1 takes members but its leader 'u1' is pending_payment, not a paid member"
+    )
+
+
+def test_real_members_are_the_formed_size_less_the_virtual_ones() -> None:
+    """Formed at 4 with 1 virtual and 2 orders: 3 real members named against 2 orders."""
+    state = _group(formed_pair().state, formed_size=4, virtual=1)
+    assert _message(state) == "group g1 formed with 3 real members but holds 2 orders"
