@@ -12,7 +12,7 @@ from tuangou_core.errors import InvalidRule
 from tuangou_core.money import Money, Rate
 
 
-def rule_field(make: Any) -> tuple[str, object]:
+def rule_field(make: Any) -> tuple[object, object]:
     with pytest.raises(InvalidRule) as caught:
         make()
     return caught.value.fields.get("field"), caught.value.code

@@ -3,6 +3,7 @@ refused naming where it sits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,15 +41,19 @@ def test_a_projection_handling_a_non_event_names_it() -> None:
 
 def test_a_complete_projection_folds_events_in_order() -> None:
     """Every type handled or ignored: handlers see each event with its index."""
-    projection = Projection("p", {GroupOpened: _count}, ignore=EVENT_TYPES)
+    projection = Projection[Callable[[list[int], Any, int], None]](
+        "p", {GroupOpened: _count}, ignore=EVENT_TYPES
+    )
     opened = GroupOpened(T, "g1", "u1", T)
-    assert fold_events(projection, [], [opened, opened]) == [0, 1]
+    seen: list[int] = []
+    assert fold_events(projection, seen, [opened, opened]) == [0, 1]
     assert projection.handler(opened) is _count
 
 
 def test_an_unknown_object_is_refused_with_or_without_its_place() -> None:
     """Without an index it is "the event"; with one, events[i]."""
-    projection = Projection("p", {}, ignore=EVENT_TYPES)
+    projection = Projection[Callable[[list[int], Any, int], None]]("p", {}, ignore=EVENT_TYPES)
+    seen: list[int] = []
     with pytest.raises(InvalidInput) as bare:
         projection.handler("x")
     assert repr(bare.value) == (
@@ -56,5 +61,5 @@ def test_an_unknown_object_is_refused_with_or_without_its_place() -> None:
         "field='event', value='str')"
     )
     with pytest.raises(InvalidInput) as placed:
-        fold_events(projection, [], [1])  # type: ignore[arg-type]
+        fold_events(projection, seen, [1])
     assert placed.value.fields == {"field": "events[0]", "value": "int"}

@@ -65,6 +65,6 @@ def test_a_bad_context_is_refused_naming_the_field(keys: dict[str, Any], expecte
 
 
 def test_a_single_price_is_a_sequence_of_one() -> None:
-    """recent_prices=Money(990) reads as (Money(990),); None counts are allowed."""
+    """recent_prices=Money(990) reads as (Money(990),); no share cap is allowed."""
     assert LintContext(recent_prices=Money(990)).recent_prices == (Money(990),)
-    assert LintContext(max_required_shares=None).max_required_shares is None
+    assert LintContext(share_cap_per_day=None).share_cap_per_day is None

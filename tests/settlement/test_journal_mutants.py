@@ -6,6 +6,8 @@ posting's account, side, amount and party. The amounts are the audit's, worked t
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 from test_audit_mutants import T, make, paid_pair, refund
@@ -33,7 +35,7 @@ Line = tuple[str, str, str, str]
 Entry = tuple[str, list[Line]]
 
 
-def booked(log: list[Event], points: dict[str, str | int] | None = None) -> list[Entry]:
+def booked(log: list[Event], points: dict[str, Any] | None = None) -> list[Entry]:
     campaign = make(points=points)
     return [
         (
