@@ -32,6 +32,9 @@ def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
             before the campaign's clock is decided at the clock, its own stamp kept on the
             events as ``stamped_at``: time never refuses money.
     """
+    if not isinstance(command, Command):
+        # Refused before its .at is read: an object that is no command is unknown_command.
+        return tuple(decide_now(state, command))
     elapsed = elapse(state, effective_time(state, command.at))
     after = state
     for event in elapsed:
@@ -101,6 +104,8 @@ class Fold:
         Raises:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
+        if not isinstance(command, Command):
+            return self._decide_now(command)  # unknown_command, before its .at is read
         elapsed = self.advance(command.at)
         return (*elapsed, *self._decide_now(command))
 

@@ -48,7 +48,8 @@ def run(campaign: Campaign, commands: Iterable[Command]) -> tuple[tuple[ReplaySt
     fold = Fold(campaign)
     steps: list[ReplayStep] = []
     for index, command in enumerate(commands):
-        elapsed = fold.advance(command.at)
+        # An object that is no command has no .at: it is refused (unknown_command) below.
+        elapsed = fold.advance(command.at) if isinstance(command, Command) else ()
         try:
             events = fold._decide_now(command)  # time has passed: advance once, not twice
         except (Rejected, InvalidInput) as error:  # an InternalError is a bug: it propagates
