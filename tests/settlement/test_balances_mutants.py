@@ -211,3 +211,11 @@ def test_holdings_are_the_cash_and_what_holds_it() -> None:
     """Clearing 100.00; the credit-normal accounts 105.00 less the 5.00 subsidy: 100.00."""
     assert holdings(balances(JOURNAL)) == (10000, 10000)
     assert holdings(balances([_corrupt(PAID, 2)])) == (10002, 10000)
+
+
+def test_one_minor_unit_shows_in_its_column() -> None:
+    """A 0.01 entry: 0.01 in clearing's debit column and the merchant's credit column."""
+    cent = entry("0.1", (A.PAYMENT_CLEARING, DR, 1, "u1"), (A.MERCHANT_PAYABLE, CR, 1, ""))
+    lines = trial_balance([cent]).explain().splitlines()
+    assert lines[1] == "payment_clearing    asset                  0.01                "
+    assert lines[3] == "merchant_payable    liability                              0.01"
