@@ -253,3 +253,48 @@ def test_reconcile_counts_a_missing_account_as_zero() -> None:
     assert str(diff) == "platform_revenue: the journal says 0.00, the audit -0.05 (gap 0.05)"
     clearing = Balance(A.PAYMENT_CLEARING, 300, 0, "CNY")
     assert reconcile({A.PAYMENT_CLEARING: clearing}, {A.PAYMENT_CLEARING: 300}) == ()
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        PaymentReceived(T, "g1", "u2", "x", Money(5, "USD"), "wechat"),
+        PaymentUnmatched(T, "g9", "u9", "x", Money(5, "USD"), "wechat"),
+        RefundDue(T, "g1", "u2", "r", "wx-u2", Money(5, "USD"), RefundReason.AFTER_SALES),
+    ],
+)
+def test_a_foreign_amount_is_refused_naming_the_event_and_the_audit(event: Event) -> None:
+    """A receipt, a stray payment or a refund in USD at index 8: the audit names both."""
+    with pytest.raises(InvalidInput) as caught:
+        audit([*paid_pair(make()), event], make())
+    assert repr(caught.value) == (
+        "InvalidInput('currency_mismatch', \"events[8] moves Money('0.05', 'USD'); the audit is "
+        "in CNY\", field='events[8].amount', value=\"Money('0.05', 'USD')\")"
+    )
+
+
+def test_an_order_paid_without_a_quote_splits_with_no_discount() -> None:
+    """A payment settling an order no join quoted: 70.00 split as with nothing discounted."""
+    log: list[Event] = [
+        PaymentReceived(T, "g1", "u5", "wx-5", Money(7000), "wechat"),
+        OrderPaid(T, "g1", "u5", "wx-5", "wechat"),
+    ]
+    assert nonzero(audit(log, make())) == {
+        A.PAYMENT_CLEARING: 7000,
+        A.PROCESSOR_FEES: 42,
+        A.PLATFORM_REVENUE: 350,
+        A.LEADER_PAYABLE: 700,
+        A.MERCHANT_PAYABLE: 5908,
+    }
+
+
+def test_an_order_refunded_beyond_its_cash_splits_nothing() -> None:
+    """80.00 back on u2's 70.00: u2 splits nothing, clearing holds u1's 60.00 less the 10.00."""
+    totals = audit([*paid_pair(make()), refund("u2", 8000)], make())
+    assert totals[A.MERCHANT_PAYABLE] == 5914
+    assert (totals[A.PAYMENT_CLEARING], totals[A.REFUNDS_PAYABLE]) == (5000, 0)
+
+
+def test_no_net_and_no_due_leaves_no_subsidy() -> None:
+    """Nothing paid on nothing due: no subsidy stands, whatever was discounted."""
+    assert _split(0, 0, 1000, FEES) == (0, 0, 0, 0, 0)
