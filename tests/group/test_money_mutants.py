@@ -240,3 +240,61 @@ def test_a_whole_refund_without_stock_releases_nothing() -> None:
     """No stock or limit tracked: a whole refund is the refund alone."""
     events = formed_pair().do(RequestRefund(at(2), "g1", "u2", cny("70.00")))
     assert [type(e) for e in events] == [RefundDue]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (7000, "amount must be Money"),
+        (Money(7000, "USD"), "amount is in USD, the campaign in CNY"),
+        (Money(0), "amount must be positive, got 0.00"),
+    ],
+)
+def test_a_bad_payment_amount_says_what_is_wrong(amount: object, message: str) -> None:
+    """The refusal's words name the field and what it must be."""
+    error = refusal(one_unpaid(), lambda: Pay(at(2), "g1", "u2", "p-2", amount))  # type: ignore[arg-type]
+    assert error.message == message
+
+
+def test_a_missing_payment_id_says_so_with_its_value() -> None:
+    """An empty payment id: the words and the value given."""
+    error = refusal(one_unpaid(), lambda: Pay(at(2), "g1", "u2", "", cny("70.00")))
+    assert (error.message, error.fields) == (
+        "payment_id must be a non-empty string",
+        {"field": "payment_id", "value": ""},
+    )
+
+
+def test_a_refund_naming_neither_amount_nor_units_says_so() -> None:
+    """The words of invalid_request, and no value."""
+    error = refusal(formed_pair(), lambda: RequestRefund(at(2), "g1", "u2"))
+    assert (error.message, error.fields) == (
+        "a refund names exactly one of amount and units",
+        {"field": "amount", "value": None},
+    )
+
+
+def test_unmatched_money_keeps_its_tender_and_names_its_order() -> None:
+    """5.00 by alipay for nobody: recorded with its group, member and tender, as cash."""
+    events = one_unpaid().do(Pay(at(2), "g1", "nobody", "p-x", cny("5.00"), "alipay"))
+    stray, back = events
+    assert isinstance(stray, PaymentUnmatched)
+    assert isinstance(back, RefundDue)
+    assert (stray.group, stray.member, stray.tender, stray.authorised) == (
+        "g1",
+        "nobody",
+        "alipay",
+        False,
+    )
+    assert (back.group, back.member, back.tender) == ("g1", "nobody", "alipay")
+
+
+def test_a_payment_received_keeps_its_tender() -> None:
+    """A settling payment by alipay is received and paid as alipay; a stray one too."""
+    run = one_unpaid()
+    received, _paid = run.do(Pay(at(2), "g1", "u2", "p-2", cny("70.00"), "alipay"))
+    assert isinstance(received, PaymentReceived)
+    assert received.tender == "alipay"
+    again, back = run.do(Pay(at(3), "g1", "u2", "p-3", cny("70.00"), "alipay"))
+    assert isinstance(again, PaymentReceived) and isinstance(back, RefundDue)
+    assert (again.tender, back.tender) == ("alipay", "alipay")
