@@ -71,3 +71,23 @@ def test_empty_seed_is_refused() -> None:
         draw("", "g1", ["u1"], 1)
     assert caught.value.code == "invalid_seed"
     assert isinstance(caught.value, TuangouError)
+
+
+@pytest.mark.parametrize(("seed", "shown"), [("", "''"), (None, "None"), (7, "7")])
+def test_seed_refusal_names_the_field_and_the_value(seed: object, shown: str) -> None:
+    """An empty or non-text seed is refused with its code, message, field and value."""
+    with pytest.raises(InvalidInput) as caught:
+        draw(seed, "g1", ["u1"], 1)  # type: ignore[arg-type]
+    assert repr(caught.value) == (
+        "InvalidInput('invalid_seed', 'a draw needs a non-empty seed', field='seed', "
+        f"value={shown})"
+    )
+
+
+def test_draw_takes_exactly_k_winners_in_draw_order() -> None:
+    """With K of N, the first K of the draw order win and the other N-K lose, in order."""
+    members = ["u1", "u2", "u3", "u4"]
+    ordered = draw_order("s", "g1", members)
+    assert draw("s", "g1", members, 1) == (ordered[:1], ordered[1:])
+    assert draw("s", "g1", members, 0) == ((), ordered)
+    assert draw("s", "g1", members, 4) == (ordered, ())

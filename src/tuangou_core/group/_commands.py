@@ -113,7 +113,9 @@ def _qty(value: object) -> int:
 def _checked_amount(value: object, minimum: int, what: str) -> Money:
     amount: Money = _AMOUNT(value)
     if amount.minor < minimum:
-        raise fail(InvalidInput, "invalid_amount", "amount", f"must be {what}, got {amount}", value)
+        raise fail(
+            InvalidInput, "invalid_amount", "amount", f"must be {what}, got {amount}", str(amount)
+        )
     return amount
 
 

@@ -71,7 +71,7 @@ def money_at_least_zero(value: object, field: str) -> Money:
         )
     if value.minor < 0:
         raise fail(
-            InvalidInput, "invalid_amount", field, f"must not be negative, got {value}", value
+            InvalidInput, "invalid_amount", field, f"must not be negative, got {value}", str(value)
         )
     return value
 
@@ -285,7 +285,9 @@ def positive_amount(value: object) -> Money:
     """An amount to refund: positive :class:`Money` (``invalid_amount``)."""
     amount = money_at_least_zero(value, "amount")
     if not amount.minor:
-        raise fail(InvalidInput, "invalid_amount", "amount", "must be positive, got 0", value)
+        raise fail(
+            InvalidInput, "invalid_amount", "amount", f"must be positive, got {amount}", str(amount)
+        )
     return amount
 
 
