@@ -106,7 +106,8 @@ class Fold:
                 through that event: build a new fold (the pure :func:`evolve` changes
                 nothing).
         """
-        if not isinstance(events, Iterable):
+        # A list or tuple is the common case (and the decider's own): no ABC check for it.
+        if type(events) not in (list, tuple) and not isinstance(events, Iterable):
             raise InvalidInput(
                 "invalid_input",
                 f"events must be a list of events, got {type(events).__name__}",
@@ -125,7 +126,8 @@ class Fold:
         """
         draft = self._draft
         elapsed = elapse(draft, effective_time(draft, at))
-        self.apply(elapsed)
+        if elapsed:
+            draft.apply(elapsed)
         # The clock moves only with events, exactly as on the pure path (decide + evolve):
         # a quiet tick leaves no trace, so both paths refuse the same commands.
         return tuple(elapsed)
@@ -151,7 +153,7 @@ class Fold:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
         events = decide_now(self._draft, command)
-        self.apply(events)
+        self._draft.apply(events)
         return tuple(events)
 
 

@@ -85,6 +85,13 @@ def _due_entries(heap: Sequence[Any], at: datetime) -> list[Any]:
 def elapse(view: View, at: datetime) -> list[Event]:
     """What time passing to *at* causes, in this order: expired holds (an opener's lapsed hold
     ends its group at once), then expired groups, then formed lottery groups left undrawn."""
+    holds, deadlines, draws = view.holds, view.deadlines, view.draws
+    if (
+        (not holds or holds[0][0] > at)
+        and (not deadlines or deadlines[0][0] > at)
+        and (not draws or draws[0][0] > at)
+    ):
+        return []  # nothing is due: what almost every command finds
     events: list[Event] = []
     released: set[tuple[str, str]] = set()
     ended: set[str] = set()
