@@ -7,9 +7,11 @@ to a refused command's ``at`` stays passed, exactly as it would for a backend th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 import attrs
 
+from tuangou_core._validators import instance
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import InvalidInput, Rejected, TuangouError
 from tuangou_core.group._commands import Command
@@ -54,6 +56,10 @@ def run(campaign: Campaign, commands: Iterable[Command]) -> tuple[tuple[ReplaySt
     return tuple(run_steps(fold, commands)), fold
 
 
+_FOLD: Final = instance(Fold, "fold", code="invalid_input")
+_COMMANDS: Final = instance(Iterable, "commands", code="invalid_input", what="a list of commands")
+
+
 def run_steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
     """Run *commands* on *fold* one at a time, as :func:`run` does, yielding each step as it
     is decided: a caller that reads the steps once (a statement of a million events) keeps
@@ -66,21 +72,7 @@ def run_steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
         InvalidInput: as :func:`run`; *fold* and *commands* are checked at the call, each
             command when its step is asked for.
     """
-    if not isinstance(fold, Fold):
-        raise InvalidInput(
-            "invalid_input",
-            f"fold must be a Fold, got {type(fold).__name__}",
-            field="fold",
-            value=type(fold).__name__,
-        )
-    if not isinstance(commands, Iterable):
-        raise InvalidInput(
-            "invalid_input",
-            f"commands must be a list of commands, got {type(commands).__name__}",
-            field="commands",
-            value=type(commands).__name__,
-        )
-    return _steps(fold, commands)
+    return _steps(_FOLD(fold), _COMMANDS(commands))
 
 
 def _steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:

@@ -13,8 +13,8 @@ import attrs
 
 from tuangou_core._records import Record, Records, amount_columns, amount_names, instant
 from tuangou_core._text import html_table
+from tuangou_core._validators import instance
 from tuangou_core.campaign import Campaign
-from tuangou_core.errors import InvalidInput
 from tuangou_core.group._events import GroupStatus, OrderStatus
 from tuangou_core.group._view import OrderView, unknown_group
 from tuangou_core.money import Money
@@ -287,17 +287,14 @@ def paid_order_of(order: OrderView) -> PaidOrder:
     )
 
 
+_CAMPAIGN: Final = instance(Campaign, "campaign", code="invalid_input")
+
+
 def initial_state(campaign: Campaign) -> CampaignState:
     """The state of a campaign before anything happened.
 
     Raises:
         InvalidInput: ``invalid_input`` for a *campaign* that is not a :class:`Campaign`.
     """
-    if not isinstance(campaign, Campaign):
-        raise InvalidInput(
-            "invalid_input",
-            f"campaign must be a Campaign, got {type(campaign).__name__}",
-            field="campaign",
-            value=type(campaign).__name__,
-        )
+    _CAMPAIGN(campaign)
     return CampaignState(campaign, {}, {}, {}, 0, None, 0, (), ())

@@ -26,8 +26,8 @@ from typing import Any, Final
 
 import attrs
 
+from tuangou_core._validators import instance
 from tuangou_core.campaign import Campaign
-from tuangou_core.errors import InvalidInput
 from tuangou_core.group import CampaignState
 from tuangou_core.interchange._codec import Codec, Reader, Writer, invalid
 from tuangou_core.interchange._data import SerializationError
@@ -124,6 +124,9 @@ def to_snapshot(state: CampaignState) -> dict[str, Any]:
     }
 
 
+_CAMPAIGN: Final = instance(Campaign, "campaign", code="invalid_input")
+
+
 def from_snapshot(campaign: Campaign, data: Mapping[str, Any]) -> CampaignState:
     """The state *data* was written from, for *campaign*.
 
@@ -141,13 +144,7 @@ def from_snapshot(campaign: Campaign, data: Mapping[str, Any]) -> CampaignState:
             ``invalid_datetime`` naming the key.
         InvalidInput: ``invalid_input`` for a *campaign* that is not a :class:`Campaign`.
     """
-    if not isinstance(campaign, Campaign):
-        raise InvalidInput(
-            "invalid_input",
-            f"campaign must be a Campaign, got {type(campaign).__name__}",
-            field="campaign",
-            value=type(campaign).__name__,
-        )
+    _CAMPAIGN(campaign)
     if not isinstance(data, Mapping):
         raise SerializationError("invalid_value", "a snapshot must be an object")
     if data.get("schema") != SNAPSHOT_SCHEMA or isinstance(data.get("schema"), bool):
