@@ -73,7 +73,7 @@ class _Parser(argparse.ArgumentParser):
 def _mebibytes(text: str) -> int:
     # A usage error (exit 3) for anything but a whole number of MiB from 1 to 1024.
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 1024:
-        raise argparse.ArgumentTypeError(f"--max-input takes 1 to 1024 (MiB), not {text!r}")
+        raise argparse.ArgumentTypeError(f"a whole number of MiB from 1 to 1024, not {text!r}")
     return int(text) * 1024 * 1024
 
 
