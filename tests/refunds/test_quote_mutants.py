@@ -19,10 +19,13 @@ from tuangou_core.refunds import (
     AmountRefund,
     DiscountShare,
     FullRefund,
+    LineRefund,
     PaidLine,
     PaidOrder,
     RefundReason,
     TenderPaid,
+    TierDifference,
+    UnitsRefund,
     plan_refund,
 )
 from tuangou_core.refunds._standing import standing
@@ -89,7 +92,10 @@ CUP = PaidLine(
 def test_an_order_from_a_quote_keeps_every_step_on_its_lines() -> None:
     """Each line keeps its non-zero shares in step order, the points step's marked; the points
     used are the quote's; tenders given as triples or as tenders; coupons as a tuple."""
-    tenders = [("wechat", "w1", cny("70.00")), TenderPaid("balance", "b1", cny("30.00"))]
+    tenders: list[TenderPaid | tuple[str, str, Money]] = [
+        ("wechat", "w1", cny("70.00")),
+        TenderPaid("balance", "b1", cny("30.00")),
+    ]
     order = PaidOrder.from_quote("o1", QUOTE, tenders, coupons=["c"], points_earned=9)
     assert order == PaidOrder(
         "o1",
@@ -267,3 +273,103 @@ def test_a_plan_explains_every_coupon() -> None:
     assert restored.splitlines()[-1] == "  coupons restored: a, b"
     forfeited = plan_refund(order(), FullRefund(RefundReason.AFTER_SALES)).explain()
     assert forfeited.splitlines()[-1] == "  coupons forfeited: a, b"
+
+
+# -- tier differences ---------------------------------------------------------------------------
+
+
+CUP_ROW = ("cup", 1, 2000, 2000)
+
+
+def tier_order() -> PaidOrder:
+    """tea 2 × 50.00 less a 10.00 group price (merchant): 90.00; cup 20.00; 110.00 by WeChat."""
+    first = quoted(
+        [("tea", 2, 5000, 9000), ("cup", 1, 2000, 2000)], ("group price", MERCHANT, (1000, 0), 0)
+    )
+    return PaidOrder.from_quote("g1:u1", first, [("wechat", "w", cny("110.00"))])
+
+
+def repriced(tea: tuple[str, int, int, int], cup: tuple[str, int, int, int] | None) -> Quote:
+    """The order at a new price: the tea line as given (its group price what its total leaves),
+    the cup as given or left out."""
+    lines = [tea] if cup is None else [tea, cup]
+    off = tea[1] * tea[2] - tea[3]
+    return quoted(lines, ("group price", MERCHANT, (off,) + (0,) * (len(lines) - 1), 0))
+
+
+def test_a_cheaper_tier_gives_back_each_lines_difference() -> None:
+    """tea repriced at 84.00 (16.00 off) gives back 6.00, its group price reversed by -6.00
+    (more discount now stands); the cup at the same 20.00 gives back nothing and is not
+    listed; the tea's due is its new price, the units kept."""
+    plan = plan_refund(tier_order(), TierDifference(repriced(("tea", 2, 5000, 8400), CUP_ROW)))
+    assert (plan.amount, plan.reason, plan.units) == (
+        cny("6.00"),
+        RefundReason.TIER_DIFFERENCE,
+        0,
+    )
+    assert plan.lines == (
+        LineRefund(
+            0, "tea", 0, cny("6.00"), (DiscountShare("group price", MERCHANT, cny("-6.00")),)
+        ),
+    )
+    assert plan.after is not None
+    tea, cup = plan.after.lines
+    assert (tea.due, tea.refunded, tea.unit_refunded, tea.units, tea.discounts) == (
+        cny("84.00"),
+        cny("6.00"),
+        cny("0.00"),
+        2,
+        (DiscountShare("group price", MERCHANT, cny("16.00")),),
+    )
+    assert cup == tier_order().lines[1]
+    assert (plan.after.due, plan.after.net) == (cny("104.00"), cny("104.00"))
+
+
+def test_a_tier_that_costs_more_on_any_line_is_refused() -> None:
+    """tea at 95.00 is more than the 90.00 it holds: not_cheaper naming the line."""
+    assert refused(
+        plan_refund, tier_order(), TierDifference(repriced(("tea", 2, 5000, 9500), CUP_ROW))
+    ) == (
+        "Rejected('not_cheaper', 'line tea would cost 95.00, more than the 90.00 held', line='tea')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tea", "cup", "message"),
+    [
+        (
+            ("tea", 2, 5000, 8400),
+            None,
+            "InvalidInput('quote_mismatch', \"the repriced quote must have the order's lines\", "
+            "field='quote')",
+        ),
+        (
+            ("tea", 2, 5000, 8400),
+            ("mug", 1, 2000, 2000),
+            "InvalidInput('quote_mismatch', 'line 1 of the repriced quote is 1 × mug, the order "
+            "holds 1 × cup', field='quote')",
+        ),
+        (
+            ("tea", 3, 5000, 12000),
+            CUP_ROW,
+            "InvalidInput('quote_mismatch', 'line 0 of the repriced quote is 3 × tea, the order "
+            "holds 2 × tea', field='quote')",
+        ),
+    ],
+    ids=["a line short", "another sku", "another quantity"],
+)
+def test_a_repriced_quote_has_the_orders_lines(tea: Any, cup: Any, message: str) -> None:
+    """Fewer lines, another sku or another quantity: quote_mismatch saying which line."""
+    assert refused(plan_refund, tier_order(), TierDifference(repriced(tea, cup))) == message
+
+
+@pytest.mark.parametrize("qty", [1, 2])
+def test_a_line_with_units_given_back_takes_no_tier_difference(qty: int) -> None:
+    """One tea returned: a quote of 1 or of 2 teas is refused, saying the order holds 1."""
+    order = tier_order()
+    order = order.apply(plan_refund(order, UnitsRefund({"tea": 1})))
+    quote = repriced(("tea", qty, 5000, 4200 * qty), CUP_ROW)
+    assert refused(plan_refund, order, TierDifference(quote)) == (
+        f"InvalidInput('quote_mismatch', 'line 0 of the repriced quote is {qty} × tea, the "
+        "order holds 1 × tea', field='quote')"
+    )
