@@ -1,0 +1,189 @@
+"""The planner's arguments, stray returns, tender order and the unit rule's edges, exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tuangou_core.errors import TuangouError
+from tuangou_core.money import Money, Rounding
+from tuangou_core.refunds import (
+    AmountRefund,
+    FullRefund,
+    PaidLine,
+    PaidOrder,
+    RefundPlan,
+    RefundPolicy,
+    RefundReason,
+    TenderPaid,
+    TenderRefund,
+    UnitsRefund,
+    plan_refund,
+    plan_return,
+)
+
+
+def cny(text: str) -> Money:
+    return Money.parse(text)
+
+
+def refused(call: Any, *args: Any, **keys: Any) -> str:
+    with pytest.raises(TuangouError) as caught:
+        call(*args, **keys)
+    return repr(caught.value)
+
+
+def tea_order(**line: Any) -> PaidOrder:
+    """Two teas paid 20.00 by WeChat."""
+    tea = PaidLine("tea", 2, cny("10.00"), cny("20.00"), **line)
+    held = cny("20.00") - tea.refunded
+    return PaidOrder("o1", (tea,), (TenderPaid("wechat", "w", held),))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            (None, FullRefund()),
+            "InvalidInput('invalid_input', 'order must be a PaidOrder, got NoneType', "
+            "field='order', value='NoneType')",
+        ),
+        (
+            (tea_order(), "all"),
+            "InvalidInput('invalid_request', 'request must be a refund request, got str', "
+            "field='request', value='str')",
+        ),
+        (
+            (tea_order(), FullRefund(), "p"),
+            "InvalidInput('invalid_policy', 'policy must be a RefundPolicy, got str', "
+            "field='policy', value='str')",
+        ),
+    ],
+    ids=["order", "request", "policy"],
+)
+def test_the_planner_refuses_junk_arguments_naming_each(arguments: Any, expected: str) -> None:
+    """An order, request or policy of the wrong type: its own code, field and type."""
+    assert refused(plan_refund, *arguments) == expected
+
+
+def test_a_caller_refund_id_is_text() -> None:
+    """refund_id 5 or empty is refused; None takes the order's next id."""
+    assert refused(plan_refund, tea_order(), FullRefund(), refund_id=5) == (
+        "InvalidInput('invalid_refund_id', 'refund_id must be text, got int', "
+        "field='refund_id', value=5)"
+    )
+    assert "'refund_id must not be empty'" in refused(
+        plan_refund, tea_order(), FullRefund(), refund_id=""
+    )
+    assert plan_refund(tea_order(), FullRefund(), refund_id=None).refund_id == "o1:r1"
+
+
+def test_a_unit_return_never_gives_back_less_than_nothing() -> None:
+    """A line whose unit returns already took 15.00 of 20.00 (none returned): one tea back
+    would give round(20.00 × 1 / 2) − 15.00 = −5.00, so nothing, and the request is refused."""
+    order = tea_order(refunded=cny("15.00"), unit_refunded=cny("15.00"))
+    assert refused(plan_refund, order, UnitsRefund({"tea": 1})) == (
+        "Rejected('refund_exceeds_paid', 'order o1 has no cash left for the units asked', "
+        "order='o1')"
+    )
+
+
+def test_the_unit_rule_rounds_as_the_policy_says() -> None:
+    """One of two units of 0.05: round(2.5) is 0.03 half up, 0.02 half even."""
+    order = PaidOrder(
+        "o1", (PaidLine("x", 2, cny("0.03"), cny("0.05")),), (TenderPaid("w", "w", cny("0.05")),)
+    )
+    assert plan_refund(order, UnitsRefund({"x": 1})).amount == cny("0.03")
+    even = RefundPolicy(rounding=Rounding.HALF_EVEN)
+    assert plan_refund(order, UnitsRefund({"x": 1}), even).amount == cny("0.02")
+
+
+def test_a_tender_that_holds_nothing_is_passed_over() -> None:
+    """WeChat already gave back its 10.00: 5.00 more comes from the balance alone."""
+    tea = PaidLine("tea", 2, cny("10.00"), cny("20.00"), refunded=cny("10.00"))
+    tenders = (
+        TenderPaid("wechat", "w", cny("10.00"), cny("10.00")),
+        TenderPaid("balance", "b", cny("10.00")),
+    )
+    plan = plan_refund(PaidOrder("o1", (tea,), tenders), AmountRefund(cny("5.00")))
+    assert plan.tenders == (TenderRefund("balance", "b", cny("5.00")),)
+
+
+def test_a_partial_refund_for_a_reason_that_is_not_after_sales_keeps_the_coupons() -> None:
+    """A 5.00 claim for a cancelled order that does not end it neither restores nor forfeits."""
+    order = PaidOrder(
+        "o1",
+        (PaidLine("tea", 2, cny("10.00"), cny("20.00")),),
+        (TenderPaid("wechat", "w", cny("20.00")),),
+        coupons=("c1",),
+    )
+    plan = plan_refund(order, AmountRefund(cny("5.00"), reason=RefundReason.CANCELLED))
+    assert (plan.coupons_restored, plan.coupons_forfeited, plan.ends_order) == ((), (), False)
+    assert plan.after is not None
+    assert plan.after.coupons == ("c1",)
+
+
+# -- stray payments -----------------------------------------------------------------------------
+
+
+def test_a_stray_cent_goes_back_as_the_whole_plan_says() -> None:
+    """0.01 still held goes back: the plan is one tender and nothing else, its reason read
+    from its text."""
+    payment = TenderPaid("wechat", "wx", cny("0.01"))
+    assert plan_return("r1", "g1:u1", payment, "late_payment") == RefundPlan(
+        refund_id="r1",
+        order_id="g1:u1",
+        seq=0,
+        reason=RefundReason.LATE_PAYMENT,
+        amount=cny("0.01"),
+        lines=(),
+        tenders=(TenderRefund("wechat", "wx", cny("0.01")),),
+        points_returned=0,
+        points_clawed_back=0,
+        coupons_restored=(),
+        coupons_forfeited=(),
+        ends_order=False,
+        after=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            (None, "g1:u1", TenderPaid("w", "p", cny("1.00")), RefundReason.LATE_PAYMENT),
+            "InvalidInput('invalid_refund_id', 'refund_id is required', field='refund_id')",
+        ),
+        (
+            ("", "g1:u1", TenderPaid("w", "p", cny("1.00")), RefundReason.LATE_PAYMENT),
+            "InvalidInput('invalid_refund_id', 'refund_id must not be empty', "
+            "field='refund_id', value='')",
+        ),
+        (
+            ("r1", 5, TenderPaid("w", "p", cny("1.00")), RefundReason.LATE_PAYMENT),
+            "InvalidInput('invalid_order', 'order_id must be text, got int', field='order_id', "
+            "value=5)",
+        ),
+        (
+            ("r1", "g1:u1", None, RefundReason.LATE_PAYMENT),
+            "InvalidInput('invalid_input', 'payment must be a TenderPaid, got NoneType', "
+            "field='payment', value='NoneType')",
+        ),
+    ],
+    ids=["no refund id", "empty refund id", "order id", "payment"],
+)
+def test_a_stray_return_refuses_junk_arguments_naming_each(arguments: Any, expected: str) -> None:
+    """No refund id, an empty one, an order id that is not text, a payment that is not one."""
+    assert refused(plan_return, *arguments) == expected
+
+
+def test_a_stray_return_names_a_known_reason() -> None:
+    """A reason that is no RefundReason is invalid_request naming reason."""
+    with pytest.raises(TuangouError) as caught:
+        plan_return("r1", "g1:u1", TenderPaid("w", "p", cny("1.00")), "late")
+    assert (caught.value.code, caught.value.field, caught.value.fields["value"]) == (
+        "invalid_request",
+        "reason",
+        "late",
+    )
