@@ -131,7 +131,7 @@ def test_a_stray_cent_goes_back_as_the_whole_plan_says() -> None:
     """0.01 still held goes back: the plan is one tender and nothing else, its reason read
     from its text."""
     payment = TenderPaid("wechat", "wx", cny("0.01"))
-    assert plan_return("r1", "g1:u1", payment, "late_payment") == RefundPlan(
+    assert plan_return("r1", "g1:u1", payment, "late_payment") == RefundPlan(  # type: ignore[arg-type]
         refund_id="r1",
         order_id="g1:u1",
         seq=0,
@@ -181,7 +181,7 @@ def test_a_stray_return_refuses_junk_arguments_naming_each(arguments: Any, expec
 def test_a_stray_return_names_a_known_reason() -> None:
     """A reason that is no RefundReason is invalid_request naming reason."""
     with pytest.raises(TuangouError) as caught:
-        plan_return("r1", "g1:u1", TenderPaid("w", "p", cny("1.00")), "late")
+        plan_return("r1", "g1:u1", TenderPaid("w", "p", cny("1.00")), "late")  # type: ignore[arg-type]
     assert (caught.value.code, caught.value.field, caught.value.fields["value"]) == (
         "invalid_request",
         "reason",
