@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from tuangou_core.campaign import Funder
 from tuangou_core.errors import TuangouError
 from tuangou_core.money import Money, Rounding
 from tuangou_core.refunds import (
     AmountRefund,
+    DiscountShare,
     FullRefund,
     PaidLine,
     PaidOrder,
@@ -186,4 +188,87 @@ def test_a_stray_return_names_a_known_reason() -> None:
         "invalid_request",
         "reason",
         "late",
+    )
+
+
+def test_a_units_request_names_at_most_a_thousand_lines() -> None:
+    """1 000 lines are a request, 1 001 are refused."""
+    assert len(UnitsRefund(dict.fromkeys(range(1000), 1)).units) == 1000
+    assert refused(UnitsRefund, dict.fromkeys(range(1001), 1)) == (
+        "InvalidInput('invalid_request', 'units must map 1 to 1000 lines to their units', "
+        "field='units', value='<dict>')"
+    )
+
+
+def test_a_units_request_cannot_change_after_it_was_checked() -> None:
+    """The request holds its own read-only copy: changing the mapping given changes nothing,
+    and its own refuses a write."""
+    given = {"tea": 1}
+    request = UnitsRefund(given)
+    given["tea"] = 0
+    assert request.units == {"tea": 1}
+    with pytest.raises(TypeError):
+        request.units["tea"] = 0  # type: ignore[index]
+
+
+# -- the standing rule's edges ------------------------------------------------------------------
+
+M = DiscountShare
+
+
+def test_a_funder_whose_discount_still_stands_whole_does_not_stop_the_next() -> None:
+    """100.00 paid after 0.01 (merchant) and 10.00 (platform) off; 10.00 back leaves 90 of 100:
+    the merchant's round(0.01 × 0.9) = 0.01 stands whole, the platform's 9.00, so 1.00 of it
+    is reversed."""
+    line = PaidLine(
+        "x",
+        1,
+        cny("110.01"),
+        cny("100.00"),
+        (M("m", Funder.MERCHANT, cny("0.01")), M("p", Funder.PLATFORM, cny("10.00"))),
+    )
+    order = PaidOrder("o1", (line,), (TenderPaid("wechat", "w", cny("100.00")),))
+    plan = plan_refund(order, AmountRefund(cny("10.00")))
+    assert plan.lines[0].discounts == (M("p", Funder.PLATFORM, cny("1.00")),)
+
+
+def test_a_line_due_one_cent_and_refunded_keeps_nothing_alone() -> None:
+    """a: 0.01 due, refunded whole; b: 10.00 due, 5.00 refunded; 1.00 off each (platform). The
+    order keeps round(2.00 × 5.00 / 10.01) = 1.00, spread by what each keeps alone: a nothing
+    (no cash), b round(1.00 × 5.00 / 10.00) = 0.50, so all 1.00 on b."""
+    p = M("p", Funder.PLATFORM, cny("1.00"))
+    a = PaidLine("a", 1, cny("1.01"), cny("0.01"), (p,), refunded=cny("0.01"))
+    b = PaidLine("b", 1, cny("11.00"), cny("10.00"), (p,), refunded=cny("5.00"))
+    order = PaidOrder("o1", (a, b), (TenderPaid("wechat", "w", cny("10.01"), cny("5.01")),))
+    assert order.standing_discounts() == ((M("p", Funder.PLATFORM, cny("0.00")),), (p,))
+
+
+def test_what_each_line_keeps_alone_rounds_as_named_too() -> None:
+    """x: 0.01 off, 0.01 of 0.02 left; y: 0.04 off, 0.60 of 1.00 left. The order keeps
+    round(0.05 × 0.61 / 1.02) = 0.03 either way; alone x keeps round(0.5) (1 half up, 0 half
+    even) and y round(2.4) = 2: half up spreads 3 as 1 : 2, half even all on y."""
+    x = PaidLine(
+        "x",
+        1,
+        cny("0.03"),
+        cny("0.02"),
+        (M("p", Funder.PLATFORM, cny("0.01")),),
+        refunded=cny("0.01"),
+    )
+    y = PaidLine(
+        "y",
+        1,
+        cny("1.04"),
+        cny("1.00"),
+        (M("p", Funder.PLATFORM, cny("0.04")),),
+        refunded=cny("0.40"),
+    )
+    order = PaidOrder("o1", (x, y), (TenderPaid("wechat", "w", cny("1.02"), cny("0.41")),))
+    assert order.standing_discounts() == (
+        (M("p", Funder.PLATFORM, cny("0.01")),),
+        (M("p", Funder.PLATFORM, cny("0.02")),),
+    )
+    assert order.standing_discounts(Rounding.HALF_EVEN) == (
+        (M("p", Funder.PLATFORM, cny("0.00")),),
+        (M("p", Funder.PLATFORM, cny("0.03")),),
     )

@@ -373,3 +373,22 @@ def test_a_line_with_units_given_back_takes_no_tier_difference(qty: int) -> None
         f"InvalidInput('quote_mismatch', 'line 0 of the repriced quote is {qty} × tea, the "
         "order holds 1 × tea', field='quote')"
     )
+
+
+def test_a_tier_that_renames_a_discount_reverses_the_old_and_the_new() -> None:
+    """The new quote calls the tea's 16.00 off "tier": the group price's 10.00 is reversed
+    whole and the tier's 16.00 negatively (it stands now), still 6.00 back."""
+    quote = quoted([("tea", 2, 5000, 8400), CUP_ROW], ("tier", MERCHANT, (1600, 0), 0))
+    plan = plan_refund(tier_order(), TierDifference(quote))
+    assert plan.lines == (
+        LineRefund(
+            0,
+            "tea",
+            0,
+            cny("6.00"),
+            (
+                DiscountShare("group price", MERCHANT, cny("10.00")),
+                DiscountShare("tier", MERCHANT, cny("-16.00")),
+            ),
+        ),
+    )

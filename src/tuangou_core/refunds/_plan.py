@@ -221,10 +221,8 @@ def plan_refund(
             )
     elif isinstance(request, AmountRefund):
         changes = _amount_changes(order, request)
-    elif isinstance(request, TierDifference):
+    else:  # a TierDifference: _check_arguments let only the four requests through
         changes = _tier_changes(order, request.quote)
-    else:  # pragma: no cover - _check_arguments let only the four requests through
-        raise AssertionError(type(request))
     return _build(order, request.reason, changes, policy, refund_id)
 
 
@@ -333,16 +331,16 @@ def _points(
     go back with the cash: those kept are ``round(points earned × net / paid)``. An order whose
     net reaches zero returns and claws back everything that is left.
     """
+    held_points = order.points_used - order.points_returned
+    earned_held = order.points_earned - order.points_clawed_back
+    if ends:
+        return held_points, earned_held
     quoted = sum(s.amount.minor for line in order.lines for s in line.discounts if s.points)
     still = sum(s.amount.minor for line in after_shares for s in line if s.points)
-    held_points = order.points_used - order.points_returned
     spent = rounding.divide(order.points_used * still, quoted) if quoted else order.points_used
-    points_back = held_points if ends else max(0, held_points - min(spent, held_points))
-    earned_held = order.points_earned - order.points_clawed_back
-    paid = order.paid.minor
-    kept = rounding.divide(order.points_earned * net_after, paid) if paid else 0
-    clawed = earned_held if ends else max(0, earned_held - min(kept, earned_held))
-    return points_back, clawed
+    # Some cash stands (the order does not end), so some was paid.
+    kept = rounding.divide(order.points_earned * net_after, order.paid.minor)
+    return held_points - min(spent, held_points), earned_held - min(kept, earned_held)
 
 
 def _share_delta(

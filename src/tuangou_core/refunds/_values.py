@@ -408,16 +408,16 @@ def standing_shares(
         # Some share is not zero (their total differs from what stands), so neither are all
         # the weights.
         parts = allocate_minor(kept, alone if any(alone) else quoted)
-        for (i, j), part in zip(places, parts, strict=True):
-            amounts[i][j] = part
+        for place, (i, j) in enumerate(places):
+            amounts[i][j] = parts[place]
     return tuple(
         tuple(
             share
-            if share.amount.minor == minor
-            else check.rebuilt(share, amount=Money._trusted(minor, share.amount.currency))
-            for share, minor in zip(line.discounts, row, strict=True)
+            if share.amount.minor == amounts[i][j]
+            else check.rebuilt(share, amount=Money._trusted(amounts[i][j], share.amount.currency))
+            for j, share in enumerate(line.discounts)
         )
-        for line, row in zip(lines, amounts, strict=True)
+        for i, line in enumerate(lines)
     )
 
 
