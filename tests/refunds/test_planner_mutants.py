@@ -168,9 +168,9 @@ def test_a_stray_cent_goes_back_as_the_whole_plan_says() -> None:
             "value=5)",
         ),
         (
-            ("r1", "g1:u1", None, RefundReason.LATE_PAYMENT),
-            "InvalidInput('invalid_input', 'payment must be a TenderPaid, got NoneType', "
-            "field='payment', value='NoneType')",
+            ("r1", "g1:u1", ("wechat", "p", cny("1.00")), RefundReason.LATE_PAYMENT),
+            "InvalidInput('invalid_input', 'payment must be a TenderPaid, got tuple', "
+            "field='payment', value='tuple')",
         ),
     ],
     ids=["no refund id", "empty refund id", "order id", "payment"],

@@ -114,10 +114,10 @@ def test_an_order_from_a_quote_earns_nothing_and_holds_no_coupon_unless_told() -
 
 
 def test_an_order_from_a_quote_refuses_what_is_not_a_quote() -> None:
-    """None for the quote: invalid_input naming it and its type."""
-    assert refused(PaidOrder.from_quote, "o1", None, []) == (
-        "InvalidInput('invalid_input', 'quote must be a Quote, got NoneType', field='quote', "
-        "value='NoneType')"
+    """Text for the quote: invalid_input naming it and its type."""
+    assert refused(PaidOrder.from_quote, "o1", "quote", []) == (
+        "InvalidInput('invalid_input', 'quote must be a Quote, got str', field='quote', "
+        "value='str')"
     )
 
 
@@ -251,10 +251,10 @@ def order() -> PaidOrder:
 
 
 def test_only_a_plan_applies() -> None:
-    """None for the plan: invalid_input naming it and its type."""
-    assert refused(order().apply, None) == (
-        "InvalidInput('invalid_input', 'plan must be a RefundPlan, got NoneType', field='plan', "
-        "value='NoneType')"
+    """A request for the plan: invalid_input naming it and its type."""
+    assert refused(order().apply, FullRefund()) == (
+        "InvalidInput('invalid_input', 'plan must be a RefundPlan, got FullRefund', "
+        "field='plan', value='FullRefund')"
     )
 
 

@@ -189,12 +189,12 @@ def test_the_counts_meet_their_bounds() -> None:
     "field", ["points_used", "points_earned", "points_returned", "points_clawed_back"]
 )
 def test_each_count_of_an_order_names_itself(field: str) -> None:
-    """A negative count is refused naming its own field."""
+    """A negative count is refused naming its own field and showing the value."""
     with pytest.raises(TuangouError) as caught:
         PaidOrder("o1", (tea(),), (wechat(),), **{field: -1})
-    assert (caught.value.code, caught.value.field, caught.value.message) == (
+    assert (caught.value.code, caught.value.fields, caught.value.message) == (
         "invalid_order",
-        field,
+        {"field": field, "value": -1},
         f"{field} must be a whole number from 0 to 999999999999999, got -1",
     )
 
