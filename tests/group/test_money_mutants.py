@@ -10,6 +10,7 @@ import pytest
 from drivers import Run, at, campaign, cny, formed_pair
 from tuangou_core.errors import TuangouError
 from tuangou_core.group import (
+    AuthorisationReleased,
     Cancel,
     OrderPaid,
     Pay,
@@ -337,6 +338,25 @@ def test_the_forming_payment_gets_its_tier_difference_back_along_itself() -> Non
         "g1:u5:r1",
     )
     assert (u1.payment_id, u1.tender) == ("p-g1-u1", "wechat")
+
+
+def test_under_capture_at_close_money_that_cannot_settle_is_authorised_and_released() -> None:
+    """capture_at_close: 5.00 by alipay naming nobody is recorded as authorised and its
+    authorisation released (unmatched); u1's second 90.00 (p2) is authorised and released
+    (duplicate): no cash moved, so nothing is refunded."""
+    run = four_paid_of_five("capture_at_close")
+    assert run.do(Pay(at(6), "g1", "nobody", "p-x", cny("5.00"), "alipay")) == (
+        PaymentUnmatched(at(6), "g1", "nobody", "p-x", cny("5.00"), "alipay", True),
+        AuthorisationReleased(
+            at(6), "g1", "nobody", "p-x", cny("5.00"), RefundReason.UNMATCHED_PAYMENT
+        ),
+    )
+    assert run.do(Pay(at(7), "g1", "u1", "p2", cny("90.00"))) == (
+        PaymentAuthorised(at(7), "g1", "u1", "p2", cny("90.00"), "wechat"),
+        AuthorisationReleased(
+            at(7), "g1", "u1", "p2", cny("90.00"), RefundReason.DUPLICATE_PAYMENT
+        ),
+    )
 
 
 def three_units() -> Run:
