@@ -10,9 +10,11 @@ import pytest
 from drivers import Run, at, campaign, cny, formed_pair
 from tuangou_core.errors import TuangouError
 from tuangou_core.group import (
+    AuthorisationReleased,
     Cancel,
     OrderPaid,
     Pay,
+    PaymentAuthorised,
     PaymentReceived,
     PaymentUnmatched,
     RefundDue,
@@ -298,3 +300,102 @@ def test_a_payment_received_keeps_its_tender() -> None:
     again, back = run.do(Pay(at(3), "g1", "u2", "p-3", cny("70.00"), "alipay"))
     assert isinstance(again, PaymentReceived) and isinstance(back, RefundDue)
     assert (again.tender, back.tender) == ("alipay", "alipay")
+
+
+TIERS = [{"size": 3, "price": "90.00"}, {"size": 5, "price": "80.00"}]
+
+
+def four_paid_of_five(charge: str) -> Run:
+    """Tiers 3 at 90.00 and 5 at 80.00: u1…u4 paid 90.00 each, u5 holds the last slot."""
+    run = Run(campaign(rule="tiered", size=None, price=None, tiers=TIERS, charge=charge))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    for i in range(2, 5):
+        run.join_and_pay("g1", f"u{i}", i)
+    run.join("g1", "u5", 5)
+    return run
+
+
+def test_an_authorised_payment_keeps_its_tender() -> None:
+    """capture_at_close: u5's 90.00 by alipay is authorised as alipay."""
+    run = four_paid_of_five("capture_at_close")
+    events = run.do(Pay(at(6), "g1", "u5", "p5", cny("90.00"), "alipay"))
+    assert events[0] == PaymentAuthorised(at(6), "g1", "u5", "p5", cny("90.00"), "alipay")
+
+
+def test_the_forming_payment_gets_its_tier_difference_back_along_itself() -> None:
+    """u5's 90.00 by alipay forms the group at 80.00: u5's 10.00 goes back along p5 by
+    alipay, its first refund (r1), as the others' go back along their own."""
+    run = four_paid_of_five("prepay_highest")
+    events = run.do(Pay(at(6), "g1", "u5", "p5", cny("90.00"), "alipay"))
+    backs = {e.member: e for e in events if isinstance(e, RefundDue)}
+    u5, u1 = backs["u5"], backs["u1"]
+    assert (u5.amount, u5.reason, u5.payment_id, u5.tender, u5.refund_id) == (
+        cny("10.00"),
+        RefundReason.TIER_DIFFERENCE,
+        "p5",
+        "alipay",
+        "g1:u5:r1",
+    )
+    assert (u1.payment_id, u1.tender) == ("p-g1-u1", "wechat")
+
+
+def test_under_capture_at_close_money_that_cannot_settle_is_authorised_and_released() -> None:
+    """capture_at_close: 5.00 by alipay naming nobody is recorded as authorised and its
+    authorisation released (unmatched); u1's second 90.00 (p2) is authorised and released
+    (duplicate): no cash moved, so nothing is refunded."""
+    run = four_paid_of_five("capture_at_close")
+    assert run.do(Pay(at(6), "g1", "nobody", "p-x", cny("5.00"), "alipay")) == (
+        PaymentUnmatched(at(6), "g1", "nobody", "p-x", cny("5.00"), "alipay", True),
+        AuthorisationReleased(
+            at(6), "g1", "nobody", "p-x", cny("5.00"), RefundReason.UNMATCHED_PAYMENT
+        ),
+    )
+    assert run.do(Pay(at(7), "g1", "u1", "p2", cny("90.00"))) == (
+        PaymentAuthorised(at(7), "g1", "u1", "p2", cny("90.00"), "wechat"),
+        AuthorisationReleased(
+            at(7), "g1", "u1", "p2", cny("90.00"), RefundReason.DUPLICATE_PAYMENT
+        ),
+    )
+
+
+def three_units() -> Run:
+    """A formed pair: u1 one unit at 70.00, u2 three units at 210.00, all paid."""
+    run = Run(campaign(size=2))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join("g1", "u2", 1, qty=3)
+    run.pay("g1", "u2", 1)
+    return run
+
+
+def test_the_units_left_are_those_not_yet_returned() -> None:
+    """u2 returned 1 of 3 units: 3 more is refused (2 left); the 2 left go back, 140.00."""
+    run = three_units()
+    run.do(RequestRefund(at(2), "g1", "u2", units=1))
+    error = run.refused(RequestRefund(at(3), "g1", "u2", units=3))
+    assert repr(error) == (
+        "Rejected('refund_exceeds_paid', \"3 unit(s) asked, 2 left on the order of 'u2' in "
+        "'g1'\", group='g1', member='u2')"
+    )
+    (back,) = run.do(RequestRefund(at(3), "g1", "u2", units=2))
+    assert isinstance(back, RefundDue)
+    assert (back.amount, back.units) == (cny("140.00"), 2)
+
+
+def test_a_refund_in_another_currency_is_refused_naming_the_amount() -> None:
+    """1.00 USD against a CNY campaign: currency_mismatch for amount, valued USD."""
+    error = three_units().refused(RequestRefund(at(2), "g1", "u2", Money(100, "USD")))
+    assert repr(error) == (
+        "InvalidInput('currency_mismatch', 'amount is in USD, the campaign in CNY', "
+        "field='amount', value='USD')"
+    )
+
+
+def test_a_refund_keeps_the_callers_reason_as_its_note() -> None:
+    """A 5.00 claim 'cup cracked' is refunded with that note; by default 'after_sales'."""
+    run = three_units()
+    (claim,) = run.do(RequestRefund(at(2), "g1", "u2", cny("5.00"), reason="cup cracked"))
+    (plain,) = run.do(RequestRefund(at(3), "g1", "u2", cny("5.00")))
+    assert isinstance(claim, RefundDue) and isinstance(plain, RefundDue)
+    assert (claim.note, plain.note) == ("cup cracked", "after_sales")

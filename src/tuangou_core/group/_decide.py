@@ -1,9 +1,10 @@
 """What each command causes: one handler per command type, each a short pure function.
 
 Every handler only reads the state (a :class:`CampaignState` or the working copy of a
-``Fold``) and returns events, or raises a coded refusal. The money commands (pay, refund) are
-in ``_money``; the outcomes they share (forming, failing, refunds) in ``_outcomes``. The
-public entry point is :func:`tuangou_core.group.decide`.
+``Fold``) and returns events, or raises a coded refusal. A command's fields were checked when
+it was built (``_commands``), so a handler refuses only what the state decides. The money
+commands (pay, refund) are in ``_money``; the outcomes they share (forming, failing, refunds)
+in ``_outcomes``. The public entry point is :func:`tuangou_core.group.decide`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from tuangou_core.campaign import Campaign, LotteryRule, Overflow, SeckillRule, check_quantity
-from tuangou_core.errors import InvalidInput
+from tuangou_core.campaign import Campaign, LotteryRule, Overflow, SeckillRule
 from tuangou_core.group._commands import (
     Cancel,
     Command,
@@ -60,15 +60,8 @@ def _unit_price(campaign: Campaign, role: str, *, spill: bool) -> Money:
     return campaign.rule.price
 
 
-def _ident(value: object, field: str, code: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(code, f"{field} must be a non-empty string", field=field, value=value)
-    return value
-
-
 def _admit(view: View, member: str, qty: int, at: datetime, group: str) -> None:
     campaign = view.campaign
-    check_quantity(qty)
     if isinstance(campaign.rule, SeckillRule) and at < campaign.rule.starts_at:
         raise reject(
             "before_start",
@@ -139,8 +132,8 @@ def _reopened(
 
 
 def _decide_open(view: View, command: Open) -> list[Event]:
-    group = _ident(command.group, "group", "invalid_group")
-    member = _ident(command.member, "member", "invalid_member")
+    group = command.group
+    member = command.member
     if group in view.groups:
         raise reject("group_exists", f"group {group!r} is already open", group=group)
     _admit(view, member, command.qty, command.at, group)
@@ -182,8 +175,8 @@ def _open(
 
 
 def _decide_join(view: View, command: Join) -> list[Event]:
-    member = _ident(command.member, "member", "invalid_member")
-    inviter = _inviter(command.inviter, member)
+    member = command.member
+    inviter = command.inviter
     group = find_group(view, command.group)
     if group.status is not GroupStatus.OPEN:
         raise reject("group_closed", f"group {group.id!r} is {group.status.value}", group=group.id)
@@ -225,21 +218,6 @@ def _decide_join(view: View, command: Join) -> list[Event]:
         command.at,
         inviter=inviter,
     )
-
-
-def _inviter(value: object, member: str) -> str | None:
-    """The member whose share brought this join: a non-empty id other than the joiner's."""
-    if value is None:
-        return None
-    inviter = _ident(value, "inviter", "invalid_inviter")
-    if inviter == member:
-        raise InvalidInput(
-            "invalid_inviter",
-            f"inviter must be another member than the joiner {member!r}",
-            field="inviter",
-            value=inviter,
-        )
-    return inviter
 
 
 def _check_not_member(group: GroupView, member: str) -> None:
@@ -337,7 +315,7 @@ def _decide_draw(view: View, command: Draw) -> list[Event]:
         )
     if group.drawn:
         raise reject("already_drawn", f"group {group.id!r} was drawn already", group=group.id)
-    if isinstance(command.seed, str) and command.seed and not rule.seed_matches(command.seed):
+    if not rule.seed_matches(command.seed):
         raise reject(
             "seed_mismatch",
             f"the seed of group {group.id!r} does not hash to the campaign's committed "
@@ -407,13 +385,8 @@ def decide_now(view: View, command: Command) -> list[Event]:
     A command stamped before the campaign's clock is decided at the clock: time never refuses
     money. Its own stamp stays on the events it causes, as ``stamped_at``.
     """
-    handler = _DECIDERS.get(type(command))
-    if handler is None:
-        raise InvalidInput(
-            "unknown_command",
-            f"{type(command).__name__} is not a command",
-            value=type(command).__name__,
-        )
+    # Every caller refused a non-command first (``check_command``), before reading its ``at``.
+    handler = _DECIDERS[type(command)]
     clock = view.clock
     if clock is None or command.at >= clock:
         return handler(view, command)
