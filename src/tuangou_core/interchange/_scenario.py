@@ -34,7 +34,13 @@ from tuangou_core.group import (
     Tick,
     run,
 )
-from tuangou_core.interchange._files import MAX_INPUT_BYTES, read_document
+from tuangou_core.interchange._files import (
+    MAX_INPUT_BYTES,
+    decode_document,
+    read_text,
+    refuse_float,
+)
+from tuangou_core.interchange._stream import EventStream, Fallback, stream_scenario
 from tuangou_core.money import Money
 from tuangou_core.reporting import Statement, statement_of
 
@@ -75,9 +81,28 @@ def load(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Scenario:
         InvalidRule: a campaign rule that cannot be run, naming the key.
         InvalidInput: ``invalid_input`` for a *max_bytes* that is not 1 to 1 GiB.
     """
-    # The document is this call's own: read_document has measured its nesting already, and
-    # each event's table can go once its command is built.
-    return _parse(read_document(path, InvalidScenario, max_bytes), owned=True)
+    text, as_json, name = read_text(path, InvalidScenario, max_bytes)
+    if as_json:
+        # Events decoded one at a time as their commands are built (interchange._stream);
+        # whenever the stream cannot vouch for the document, it is read whole below, and
+        # that reading's answer (or error) is the one given.
+        head = stream_scenario(text, refuse_float(InvalidScenario))
+        if head is not None:
+            events: EventStream = head["events"]
+            try:
+                scenario = _parse(head, owned=True)
+            except InvalidInput:
+                if events.finish():
+                    raise  # the document is whole and well-formed: the error stands
+            except Fallback:
+                pass
+            else:
+                if events.last:
+                    return scenario
+            del head, events
+    # The document is this call's own: its nesting is measured once it is decoded, and each
+    # event's table can go once its command is built.
+    return _parse(decode_document(text, as_json, name, InvalidScenario), owned=True)
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:
@@ -147,7 +172,7 @@ def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
         _amounts_as_text(points, ("value",), "points")
     campaign = Campaign.build(campaign_data, fees=fees, coupons=coupons, points=points)
     events = data.get("events", [])
-    if not isinstance(events, list):
+    if not isinstance(events, list | EventStream):
         raise _bad("invalid_value", "events", "must be a list of tables")
     commands: list[Command] = []
     last: datetime | None = None
@@ -164,7 +189,7 @@ def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
             )
         last = command.at
         commands.append(command)
-        if owned:
+        if owned and type(events) is list:
             events[index] = None  # its command holds what it said: a million tables go
     return Scenario(campaign, tuple(commands), dict(lint))
 
