@@ -33,7 +33,7 @@ _SCALARS: Final = (str, int)
 _UNSURE: Final = (ValueError, RecursionError, StopIteration, TuangouError)
 
 
-class Fallback(Exception):  # noqa: N818 -- a signal between two private callers, not an error
+class Fallback(Exception):  # a signal between two private callers, never raised to a user
     """The streamed reading cannot vouch for the document: read it whole instead."""
 
 
