@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from json.decoder import scanstring
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from tuangou_core._validators import MAX_DEPTH, depth_of
 from tuangou_core.errors import TuangouError
 
-_BLANK: Final = re.compile(r"[ \t\n\r]*").match  # JSON's own four whitespace characters
+# JSON's own four whitespace characters; a pattern that matches the empty text always matches.
+_BLANK: Final = cast(Callable[[str, int], re.Match[str]], re.compile(r"[ \t\n\r]*").match)
 _EVENT_DEPTH: Final = MAX_DEPTH - 2  # under the document's table and the events list
 _SCALARS: Final = (str, int)
 # What decoding a value may raise on input the whole reading refuses: a syntax error
@@ -115,7 +115,9 @@ def stream_scenario(text: str, parse_float: Callable[[str], Any]) -> dict[str, A
         text: the document.
         parse_float: the decoder's float hook (the scenario reader refuses floats).
     """
-    scan = json.JSONDecoder(parse_float=parse_float).scan_once
+    # The C scanner behind JSONDecoder.raw_decode, without its wrapper (typeshed omits it).
+    scan: Callable[[str, int], tuple[Any, int]]
+    scan = json.JSONDecoder(parse_float=parse_float).scan_once  # type: ignore[attr-defined]
     head: dict[str, Any] = {}
     try:
         at = _BLANK(text, 0).end()
@@ -123,7 +125,7 @@ def stream_scenario(text: str, parse_float: Callable[[str], Any]) -> dict[str, A
             return None
         at = _BLANK(text, at + 1).end()
         while text[at : at + 1] == '"':
-            key, at = scanstring(text, at + 1)
+            key, at = scan(text, at)  # a JSON string: the key
             at = _BLANK(text, at).end()
             if text[at : at + 1] != ":":
                 return None
