@@ -24,6 +24,7 @@ from tuangou_core.errors import TuangouError
 
 # JSON's own four whitespace characters; a pattern that matches the empty text always matches.
 _BLANK: Final = cast(Callable[[str, int], re.Match[str]], re.compile(r"[ \t\n\r]*").match)
+_SPACES: Final = frozenset(" \t\n\r")
 _EVENT_DEPTH: Final = MAX_DEPTH - 2  # under the document's table and the events list
 _SCALARS: Final = (str, int)
 # What decoding a value may raise on input the whole reading refuses: a syntax error
@@ -94,13 +95,17 @@ def _read(
             elif depth_of(item, _EVENT_DEPTH) > _EVENT_DEPTH:
                 raise Fallback
             yield item
-            at = _BLANK(text, at).end()
             separator = text[at : at + 1]
+            if separator in _SPACES:
+                at = _BLANK(text, at).end()
+                separator = text[at : at + 1]
             if separator == "]":
                 break
             if separator != ",":
                 raise Fallback
-            at = _BLANK(text, at + 1).end()
+            at += 1
+            if text[at : at + 1] in _SPACES:  # ", " as json.dumps writes it, or a new line
+                at = _BLANK(text, at).end()
     at = _BLANK(text, at + 1).end()
     # Keys after the events (or a second events list) would change what the keys before
     # them mean: only a document the list closes is the stream's to answer for.
