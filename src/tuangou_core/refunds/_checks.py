@@ -10,6 +10,7 @@ by arithmetic that keeps every bound.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -157,7 +158,7 @@ def sku(value: object) -> str:
 
 def quantity(value: object) -> int:
     """A paid line's units: a quantity (``invalid_quantity``)."""
-    return check_quantity(value, "qty")
+    return check_quantity(value)  # named qty, check_quantity's default field
 
 
 def order_id(value: object) -> str:
@@ -291,8 +292,9 @@ def positive_amount(value: object) -> Money:
     return amount
 
 
-def units(value: object) -> dict[str | int, int]:
-    """Units to return by line (a sku or an index), copied into a dict.
+def units(value: object) -> Mapping[str | int, int]:
+    """Units to return by line (a sku or an index), copied into a read-only mapping (the
+    planner trusts what the request checked, so it must not change after).
 
     Raises:
         InvalidInput: ``invalid_request`` for anything but a mapping of 1 to 1 000 lines,
@@ -312,7 +314,7 @@ def units(value: object) -> dict[str | int, int]:
         if not (type(key) is int and key >= 0) and type(key) is not str:
             raise fail(InvalidInput, "unknown_line", "units", "names lines by sku or index", key)
         found[key] = check_quantity(number, "units")
-    return found
+    return MappingProxyType(found)
 
 
 def rebuilt(value: V, **changes: Any) -> V:

@@ -47,8 +47,13 @@ def _discounts(value: object) -> tuple[DiscountShare, ...]:
 _DISCOUNTS: Final = check.entries(DiscountShare, "discounts", 1000)
 
 
-def _zero_like(field: str) -> Any:
-    return attrs.Factory(lambda self: Money.zero(getattr(self, field).currency), takes_self=True)
+def _nothing_back(value: Any) -> Money:
+    # A default computed for each value built: a factory made at import would be out of reach
+    # of the mutation tests (docs/testing.md).
+    return Money.zero(value.paid.currency)
+
+
+_NOTHING_BACK: Final = attrs.Factory(_nothing_back, takes_self=True)
 
 
 @attrs.frozen
@@ -79,9 +84,9 @@ class PaidLine:
     unit_price: Money = attrs.field(converter=check.unit_price)
     paid: Money = attrs.field(converter=check.paid)
     discounts: tuple[DiscountShare, ...] = attrs.field(default=(), converter=_discounts)
-    refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.refunded)
+    refunded: Money = attrs.field(default=_NOTHING_BACK, converter=check.refunded)
     units_returned: int = attrs.field(default=0, converter=check.units_returned)
-    unit_refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.unit_refunded)
+    unit_refunded: Money = attrs.field(default=_NOTHING_BACK, converter=check.unit_refunded)
     due: Money = attrs.field(
         default=attrs.Factory(lambda self: self.paid, takes_self=True), converter=check.due
     )
@@ -136,7 +141,7 @@ class TenderPaid:
     kind: str = attrs.field(converter=check.tender_kind)
     payment_id: str = attrs.field(converter=check.payment_id)
     paid: Money = attrs.field(converter=check.paid)
-    refunded: Money = attrs.field(default=_zero_like("paid"), converter=check.refunded)
+    refunded: Money = attrs.field(default=_NOTHING_BACK, converter=check.refunded)
 
     def __attrs_post_init__(self) -> None:
         check.same_currency("refunded", [self.refunded], self.paid.currency)
@@ -352,9 +357,6 @@ class PaidOrder:
         return plan.after
 
 
-_ANY_TENDERS: Final = check.entries(object, "tenders", check.MAX_TENDERS)
-
-
 def _tender(value: object) -> TenderPaid:
     if isinstance(value, TenderPaid):
         return value
@@ -403,18 +405,19 @@ def standing_shares(
         if kept == total:
             continue
         alone = [_alone(amounts[i][j], lines[i], rounding) for i, j in places]
-        weights = alone if any(alone) else quoted
-        parts = allocate_minor(kept, weights) if any(weights) else [0] * len(quoted)
-        for (i, j), part in zip(places, parts, strict=True):
-            amounts[i][j] = part
+        # Some share is not zero (their total differs from what stands), so neither are all
+        # the weights.
+        parts = allocate_minor(kept, alone if any(alone) else quoted)
+        for place, (i, j) in enumerate(places):
+            amounts[i][j] = parts[place]
     return tuple(
         tuple(
             share
-            if share.amount.minor == minor
-            else check.rebuilt(share, amount=Money._trusted(minor, share.amount.currency))
-            for share, minor in zip(line.discounts, row, strict=True)
+            if share.amount.minor == amounts[i][j]
+            else check.rebuilt(share, amount=Money._trusted(amounts[i][j], share.amount.currency))
+            for j, share in enumerate(line.discounts)
         )
-        for line, row in zip(lines, amounts, strict=True)
+        for i, line in enumerate(lines)
     )
 
 
