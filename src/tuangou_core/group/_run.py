@@ -84,4 +84,4 @@ def _steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
         except (Rejected, InvalidInput) as error:  # an InternalError is a bug: it propagates
             yield ReplayStep(index, command, elapsed, error)
             continue
-        yield ReplayStep(index, command, (*elapsed, *events))
+        yield ReplayStep(index, command, elapsed + events if elapsed else events)
