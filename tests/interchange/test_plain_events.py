@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.group import Join, Open, Pay
-from tuangou_core.interchange._scenario import _command, _plain
+from tuangou_core.interchange._scenario_events import read_command, read_plain
 from tuangou_core.money import Money
 
 _TEXTS = st.sampled_from(["g1", "u1", "wx-1", " ", "", "a\tb", "x" * 129, "22.00", "0.00", "会员"])
@@ -52,7 +52,7 @@ def _events(draw: st.DrawFn) -> dict[str, Any]:
 
 def _careful(event: dict[str, Any], amounts: dict[str, Money]) -> object:
     try:
-        return _command(event, 0, "CNY", amounts)
+        return read_command(event, 0, "CNY", amounts)
     except InvalidInput as error:
         return error.code
 
@@ -98,7 +98,7 @@ def test_the_quick_reading_gives_the_careful_command_or_stands_aside(
         for text in ("22.00", "0.00"):
             amounts[text] = Money.parse(text, "CNY")
         _careful({"type": "tick", "at": "2026-03-06T14:00:00+08:00"}, amounts)
-    quick = _plain(dict(event), amounts)
+    quick = read_plain(dict(event), amounts)
     if quick is not None:
         assert quick == _careful(dict(event), amounts)
         assert type(quick) in (Open, Join, Pay)
@@ -123,5 +123,5 @@ def test_plain_events_are_read_quickly() -> None:
         },
     ]
     for event in plain:
-        quick = _plain(event, amounts)
+        quick = read_plain(event, amounts)
         assert quick is not None and quick == _careful(event, amounts)
