@@ -260,7 +260,7 @@ _MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file canno
 def read_plain(data: object, amounts: dict[str, Money]) -> Command | None:
     """The command of a plain open, join or pay (every value text, an ``at`` with an offset,
     an amount already read once), or None: anything else, and anything the command refuses,
-    is read by :func:`_command`, which gives the same command or names the key at fault."""
+    is read by :func:`read_command`, which gives the same command or names the key at fault."""
     # A day's file is hundreds of thousands of such events: this reads each value once and
     # leaves every check to the command's own converters.
     if type(data) is not dict:
