@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.group import Join, Open, Pay
+from tuangou_core.interchange import InvalidScenario
 from tuangou_core.interchange._scenario_events import read_command, read_plain
 from tuangou_core.money import Money
 
@@ -125,3 +127,15 @@ def test_plain_events_are_read_quickly() -> None:
     for event in plain:
         quick = read_plain(event, amounts)
         assert quick is not None and quick == _careful(event, amounts)
+
+
+def test_a_field_the_command_refuses_is_named_by_its_place_in_the_file() -> None:
+    """An id the command refuses (a control character) is reported as events[i].key."""
+    event = {"type": "open", "at": "2026-03-06T14:00:00+08:00", "group": "g\x01", "member": "u"}
+    with pytest.raises(InvalidScenario) as caught:
+        read_command(event, 3, "CNY", {})
+    assert (caught.value.code, str(caught.value), caught.value.fields["field"]) == (
+        "invalid_group",
+        "events[3].group must not hold control characters",
+        "events[3].group",
+    )

@@ -358,4 +358,16 @@ def read_command(data: object, index: int, currency: str, amounts: dict[str, Mon
         raise bad("missing_key", f"{where}.at", "is required")
     reject_floats(data, where)
     at = read_datetime(data["at"], f"{where}.at")
-    return build(_Fields(data, where, currency, at, amounts))
+    try:
+        return build(_Fields(data, where, currency, at, amounts))
+    except InvalidScenario:
+        raise
+    except InvalidInput as error:
+        # The command refused one of its fields (an id with a control character, one too
+        # long): name it as the file does, events[i].key, as every other refusal here.
+        field = error.fields.get("field")
+        value = error.fields.get("value")
+        if not isinstance(field, str):
+            raise bad(error.code, where, error.message, value) from None
+        message = error.message.removeprefix(f"{field} ")
+        raise bad(error.code, f"{where}.{field}", message, value) from None
