@@ -25,6 +25,7 @@ from tuangou_core.group import (
     Fold,
     GroupState,
     Order,
+    _state,
     decide,
     evolve,
     initial_state,
@@ -148,3 +149,22 @@ def test_run_steps_yields_runs_steps_one_command_at_a_time(campaign: Campaign, s
         got.append(step)
     assert got == list(expected)
     assert fold.state == expected_fold.state
+
+
+@given(group_campaigns(), intents())
+def test_a_paid_order_for_refunds_is_made_from_its_own_quote(
+    campaign: Campaign, steps: Any
+) -> None:
+    """Each order's paid order is the one made afresh from its quote, whichever orders' were
+    made before it (their paid lines are remembered by quote)."""
+    log = [event for events in run_stream(campaign, steps)[1] for event in events]
+    orders = [o for g in replay(campaign, log).groups.values() for o in g.orders.values()]
+    remembered = [order.paid_order() for order in orders + orders[::-1]]
+    afresh = []
+    for order in orders + orders[::-1]:
+        _state._QUOTED_LINES.clear()
+        afresh.append(order.paid_order())
+    assert remembered == afresh
+    for order, paid in zip(orders, afresh, strict=False):
+        (line,) = paid.lines
+        assert (line.paid, line.due) == (order.settled, order.quote.total)

@@ -32,7 +32,7 @@ from tuangou_core.interchange import (
     settle,
     to_data,
 )
-from tuangou_core.interchange._scenario import _EVENT_TYPES
+from tuangou_core.interchange._scenario_events import _EVENT_TYPES
 from tuangou_core.refunds import RefundReason
 from tuangou_core.reporting import statement_of
 from tuangou_core.settlement import JournalEntry

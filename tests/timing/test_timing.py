@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -264,3 +264,22 @@ def test_utc_start_is_converted_before_calendar_units() -> None:
     start = datetime(2024, 1, 1, 23, tzinfo=UTC)
     end = Duration(days=1).after(start, SHANGHAI)
     assert end == datetime(2024, 1, 3, 7, tzinfo=SHANGHAI)
+
+
+@given(
+    start=instants(),
+    offset_minutes=st.integers(-14 * 60, 14 * 60),
+    seconds=st.integers(1, 10 * 365 * 86400),
+)
+def test_a_fixed_offset_start_lands_where_the_utc_round_trip_does(
+    start: datetime, offset_minutes: int, seconds: int
+) -> None:
+    """From a fixed offset, PTnS gives the wall time, fold and zone of the UTC arithmetic."""
+    fixed = start.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    end = Duration(seconds=seconds).after(fixed, NEW_YORK)
+    expected = (fixed.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(NEW_YORK)
+    assert (end.replace(tzinfo=None), end.fold, end.tzinfo) == (
+        expected.replace(tzinfo=None),
+        expected.fold,
+        NEW_YORK,
+    )

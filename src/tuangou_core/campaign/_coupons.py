@@ -30,6 +30,8 @@ class Funder(enum.Enum):
     PLATFORM = "platform"
     LEADER = "leader"
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class CouponKind(enum.Enum):
     """The coupon shapes of a scenario file."""
@@ -37,6 +39,8 @@ class CouponKind(enum.Enum):
     AMOUNT_OFF = "amount_off"  # 无门槛券: take `amount` off
     PERCENT_OFF = "percent_off"  # take `percent`% off, rounded half-up
     THRESHOLD = "threshold"  # 满 threshold 减 amount
+
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
 
 
 def _id(value: str) -> str:

@@ -27,6 +27,8 @@ class ChargeMode(enum.Enum):
     PREPAY_HIGHEST = "prepay_highest"  # charge the first tier's price, refund the difference
     CAPTURE_AT_CLOSE = "capture_at_close"  # authorise, capture only the final price
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class Expiry(enum.Enum):
     """What a group below its minimum becomes at its deadline."""
@@ -34,12 +36,16 @@ class Expiry(enum.Enum):
     FAIL = "fail"  # every paid member refunded in full (原路退回)
     VIRTUAL_COMPLETE = "virtual_complete"  # forms with virtual fillers (模拟成团)
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class Overflow(enum.Enum):
     """What a join on a full group does."""
 
     REJECT = "reject"  # refused with group_full
     SPILL = "spill"  # opens a new group led by the joiner
+
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ from tuangou_core.group._evolve import Draft
 from tuangou_core.group._invariants import check_state
 from tuangou_core.group._outcomes import elapse
 from tuangou_core.group._state import CampaignState, initial_state
+from tuangou_core.group._view import View
 
 
 def check_command(command: object) -> None:
@@ -25,6 +26,14 @@ def check_command(command: object) -> None:
             field="command",
             value=type(command).__name__,
         )
+
+
+def command_time(view: View, command: Command) -> datetime:
+    """The instant *command* is decided at (:func:`effective_time`), its ``at`` being an
+    aware instant in range already: every command checks it when it is built."""
+    at = command.at
+    clock = view.clock
+    return clock if clock is not None and at < clock else at
 
 
 def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
@@ -49,7 +58,7 @@ def decide(state: CampaignState, command: Command) -> tuple[Event, ...]:
     """
     check_state(state, "state")
     check_command(command)
-    elapsed = elapse(state, effective_time(state, command.at))
+    elapsed = elapse(state, command_time(state, command))
     after = state
     for event in elapsed:
         after = evolve(after, event)
@@ -124,8 +133,13 @@ class Fold:
         Raises:
             InvalidInput: ``naive_datetime`` or ``invalid_datetime``.
         """
+        return self._pass_time(effective_time(self._draft, at))
+
+    def _pass_time(self, at: datetime) -> tuple[Event, ...]:
+        """:meth:`advance` to *at*, an instant already checked and not before the clock: a
+        command's ``at`` was checked when the command was built (:func:`command_time`)."""
         draft = self._draft
-        elapsed = elapse(draft, effective_time(draft, at))
+        elapsed = elapse(draft, at)
         if elapsed:
             draft.apply(elapsed)
         # The clock moves only with events, exactly as on the pure path (decide + evolve):
@@ -141,7 +155,7 @@ class Fold:
             Rejected, Conflict, InvalidInput: as :func:`decide`; the command changed nothing.
         """
         check_command(command)
-        elapsed = self.advance(command.at)
+        elapsed = self._pass_time(command_time(self._draft, command))
         return (*elapsed, *self._decide_now(command))
 
     def _decide_now(self, command: Command) -> tuple[Event, ...]:

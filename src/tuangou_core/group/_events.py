@@ -34,6 +34,8 @@ class OrderStatus(enum.Enum):
     CANCELLED = "cancelled"  # never paid (or its payment was returned at once)
     REFUNDED = "refunded"  # paid, and all of it went back
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class GroupStatus(enum.Enum):
     """Where a group stands."""
@@ -41,6 +43,8 @@ class GroupStatus(enum.Enum):
     OPEN = "open"
     FORMED = "formed"
     FAILED = "failed"
+
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
 
 
 # -- events ------------------------------------------------------------------------------------

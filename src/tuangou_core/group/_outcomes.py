@@ -67,6 +67,9 @@ def _due_entries(heap: Sequence[Any], at: datetime) -> list[Any]:
     # Read-only walk of a binary heap: visit a child only when its parent is due.
     if not heap or heap[0][0] > at:
         return []  # nothing due: what almost every command finds
+    size = len(heap)
+    if (size < 2 or heap[1][0] > at) and (size < 3 or heap[2][0] > at):
+        return [heap[0]]  # only the head: most often an entry that no longer matters
     found: list[Any] = []
     stack = [0]
     while stack:

@@ -15,7 +15,7 @@ from tuangou_core._validators import instance
 from tuangou_core.campaign import Campaign
 from tuangou_core.errors import InvalidInput, Rejected, TuangouError
 from tuangou_core.group._commands import Command
-from tuangou_core.group._decider import Fold, check_command
+from tuangou_core.group._decider import Fold, check_command, command_time
 from tuangou_core.group._events import Event
 
 
@@ -78,10 +78,10 @@ def run_steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
 def _steps(fold: Fold, commands: Iterable[Command]) -> Iterator[ReplayStep]:
     for index, command in enumerate(commands):
         check_command(command)  # junk is refused before its ``at`` is read; the run stops
-        elapsed = fold.advance(command.at)
+        elapsed = fold._pass_time(command_time(fold._draft, command))
         try:
             events = fold._decide_now(command)  # time has passed: advance once, not twice
         except (Rejected, InvalidInput) as error:  # an InternalError is a bug: it propagates
             yield ReplayStep(index, command, elapsed, error)
             continue
-        yield ReplayStep(index, command, (*elapsed, *events))
+        yield ReplayStep(index, command, elapsed + events if elapsed else events)

@@ -19,7 +19,7 @@ from tuangou_core.group._events import GroupStatus, OrderStatus
 from tuangou_core.group._view import OrderView, unknown_group
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
-from tuangou_core.refunds import PaidOrder, TenderPaid, lines_of
+from tuangou_core.refunds import PaidLine, PaidOrder, TenderPaid, lines_of
 
 PAID = frozenset(
     {
@@ -268,9 +268,16 @@ class CampaignState:
 def paid_order_of(order: OrderView) -> PaidOrder:
     """*order* as the refund planner sees it (:meth:`Order.paid_order`), for an order or its
     working twin alike."""
-    (line,) = lines_of(order.quote)
+    quote = order.quote
+    known = _QUOTED_LINES.get(id(quote))
+    if known is None or known[0] is not quote:
+        # Members who joined on the same terms share one quote: its paid line is made once.
+        (line,) = lines_of(quote)
+        if len(_QUOTED_LINES) >= _MAX_QUOTED_LINES:
+            _QUOTED_LINES.clear()
+        known = _QUOTED_LINES[id(quote)] = (quote, line)
     line = attrs.evolve(
-        line,
+        known[1],
         paid=order.settled,
         due=order.quote.total,
         refunded=order.returned,
@@ -286,6 +293,11 @@ def paid_order_of(order: OrderView) -> PaidOrder:
         refunds=order.refund_count,
     )
 
+
+# Keyed by the quote's identity, the quote kept beside its line: an id is never reused while
+# its quote is held here, and hashing a whole quote would cost more than the line it finds.
+_QUOTED_LINES: dict[int, tuple[Quote, PaidLine]] = {}
+_MAX_QUOTED_LINES: Final = 4096
 
 _CAMPAIGN: Final = instance(Campaign, "campaign", code="invalid_input")
 

@@ -15,14 +15,8 @@ from __future__ import annotations
 
 from tuangou_core.interchange._data import SerializationError, from_data, to_data
 from tuangou_core.interchange._files import LARGEST_INPUT_BYTES, MAX_INPUT_BYTES
-from tuangou_core.interchange._scenario import (
-    SCHEMA,
-    InvalidScenario,
-    Scenario,
-    load,
-    parse,
-    settle,
-)
+from tuangou_core.interchange._scenario import SCHEMA, Scenario, load, parse, settle
+from tuangou_core.interchange._scenario_events import InvalidScenario
 from tuangou_core.interchange._schemas import SCHEMA_NAMES, json_schema
 from tuangou_core.interchange._snapshot import (
     SNAPSHOT_SCHEMA,

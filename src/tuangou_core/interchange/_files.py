@@ -45,6 +45,14 @@ def read_document(
             ``invalid_json``, ``invalid_toml``, ``float_refused`` or ``too_deep``.
         InvalidInput: ``invalid_input`` for a *max_bytes* out of its range.
     """
+    return decode_document(*read_text(path, error, max_bytes), error)
+
+
+def read_text(
+    path: str | Path, error: type[InvalidInput], max_bytes: int = MAX_INPUT_BYTES
+) -> tuple[str, bool, str]:
+    """The text at *path*, whether it is JSON, and the name to give it in errors: the reading
+    half of :func:`read_document` (the same arguments and refusals, but for the decoding's)."""
     check_max_bytes(max_bytes)
     if not isinstance(path, str | Path) or not str(path) or "\0" in str(path):
         raise error("file_not_found", "the path must be a file name or '-'", field="path")
@@ -55,8 +63,13 @@ def read_document(
     else:
         raw = _read_file(name, error, max_bytes)
         as_json = Path(name).suffix.lower() == ".json"
-    text = _text(raw, as_json, name, error)
-    del raw  # a large file's bytes go before its values are built from the text
+    # The bytes go when this returns: a large file's values are built from the text alone.
+    return _text(raw, as_json, name, error), as_json, name
+
+
+def decode_document(text: str, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
+    """The document *text* decoded and its nesting measured: the decoding half of
+    :func:`read_document`."""
     data = _decode(text, as_json, name, error)
     if depth_of(data) > MAX_DEPTH:
         raise error(
@@ -138,7 +151,7 @@ def _text(raw: bytes, as_json: bool, name: str, error: type[InvalidInput]) -> st
 def _decode(text: str, as_json: bool, name: str, error: type[InvalidInput]) -> Any:
     try:
         if as_json:
-            return json.loads(text, parse_float=_refuse_float(error))
+            return json.loads(text, parse_float=refuse_float(error))
         return tomllib.loads(text)
     except InvalidInput:
         raise
@@ -155,7 +168,7 @@ def _decode(text: str, as_json: bool, name: str, error: type[InvalidInput]) -> A
         raise error(kind, f"{name} cannot be read: {str(failure)[:120]}", field=name) from None
 
 
-def _refuse_float(error: type[InvalidInput]) -> Any:
+def refuse_float(error: type[InvalidInput]) -> Any:
     def refuse(text: str) -> Any:
         raise error(
             "float_refused",

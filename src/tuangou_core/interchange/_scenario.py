@@ -8,47 +8,41 @@ returns the :class:`~tuangou_core.reporting.Statement`.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from tuangou_core._validators import shallow
-from tuangou_core.campaign import Campaign, check_quantity
+from tuangou_core.campaign import Campaign
 from tuangou_core.errors import InvalidInput
 from tuangou_core.group import (
     CampaignState,
-    Cancel,
     Command,
-    Complete,
-    Draw,
-    Join,
-    Open,
-    Pay,
     ReplayStep,
-    RequestRefund,
-    Ship,
-    Tick,
     run,
 )
-from tuangou_core.interchange._files import MAX_INPUT_BYTES, read_document
+from tuangou_core.interchange._files import (
+    MAX_INPUT_BYTES,
+    decode_document,
+    read_text,
+    refuse_float,
+)
+from tuangou_core.interchange._scenario_events import (
+    InvalidScenario,
+    bad,
+    read_command,
+    read_datetime,
+    read_plain,
+    reject_floats,
+)
+from tuangou_core.interchange._stream import EventStream, Fallback, stream_scenario
 from tuangou_core.money import Money
 from tuangou_core.reporting import Statement, statement_of
 
 SCHEMA: Final = 1
-
-
-class InvalidScenario(InvalidInput):
-    """A scenario file that cannot be replayed as written; the message names the key."""
-
-    default_code = "invalid_scenario"
-
-
-def _bad(code: str, key: str, message: str, value: object = None) -> InvalidScenario:
-    return InvalidScenario(code, f"{key} {message}", field=key, value=value)
 
 
 @attrs.frozen
@@ -75,9 +69,28 @@ def load(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Scenario:
         InvalidRule: a campaign rule that cannot be run, naming the key.
         InvalidInput: ``invalid_input`` for a *max_bytes* that is not 1 to 1 GiB.
     """
-    # The document is this call's own: read_document has measured its nesting already, and
-    # each event's table can go once its command is built.
-    return _parse(read_document(path, InvalidScenario, max_bytes), owned=True)
+    text, as_json, name = read_text(path, InvalidScenario, max_bytes)
+    if as_json:
+        # Events decoded one at a time as their commands are built (interchange._stream);
+        # whenever the stream cannot vouch for the document, it is read whole below, and
+        # that reading's answer (or error) is the one given.
+        head = stream_scenario(text, refuse_float(InvalidScenario))
+        if head is not None:
+            events: EventStream = head["events"]
+            try:
+                scenario = _parse(head, owned=True)
+            except InvalidInput:
+                if events.finish():
+                    raise  # the document is whole and well-formed: the error stands
+            except Fallback:
+                pass
+            else:
+                if events.last:
+                    return scenario
+            del head, events
+    # The document is this call's own: its nesting is measured once it is decoded, and each
+    # event's table can go once its command is built.
+    return _parse(decode_document(text, as_json, name, InvalidScenario), owned=True)
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:
@@ -98,12 +111,12 @@ def parse(data: Mapping[str, Any]) -> Scenario:
 
 def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
     if not isinstance(data, Mapping):
-        raise _bad("invalid_scenario", "scenario", "must be a table of keys")
+        raise bad("invalid_scenario", "scenario", "must be a table of keys")
     if not owned:
         shallow(data, "scenario", error=InvalidScenario)  # before any recursive look at it
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
-        raise _bad(
+        raise bad(
             "unknown_key",
             unknown[0],
             f"is not a scenario key ({', '.join(sorted(_SCENARIO_KEYS))})",
@@ -111,51 +124,59 @@ def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
         )
     lint = data.get("lint", {})
     if not isinstance(lint, Mapping):
-        raise _bad("invalid_value", "lint", "must be a table")
+        raise bad("invalid_value", "lint", "must be a table")
     if "schema" not in data:
-        raise _bad("missing_key", "schema", "is required (schema = 1)")
+        raise bad("missing_key", "schema", "is required (schema = 1)")
     if data["schema"] != SCHEMA or isinstance(data["schema"], bool):
-        raise _bad(
+        raise bad(
             "unsupported_schema",
             "schema",
             f"must be {SCHEMA}, got {data['schema']!r}",
             data["schema"],
         )
     if not isinstance(data.get("campaign"), Mapping):
-        raise _bad("missing_key", "campaign", "must be a table")
+        raise bad("missing_key", "campaign", "must be a table")
     campaign_data = dict(data["campaign"])
-    _reject_floats(campaign_data, "campaign")
+    reject_floats(campaign_data, "campaign")
     _amounts_as_text(campaign_data, ("list_price", "price", "leader_price"), "campaign")
     for index, tier in enumerate(campaign_data.get("tiers") or ()):
         if isinstance(tier, Mapping):
             _amounts_as_text(tier, ("price",), f"campaign.tiers[{index}]")
     if "starts_at" in campaign_data:
-        campaign_data["starts_at"] = _datetime(campaign_data["starts_at"], "campaign.starts_at")
+        campaign_data["starts_at"] = read_datetime(campaign_data["starts_at"], "campaign.starts_at")
     fees = data.get("fees", {})
     if not isinstance(fees, Mapping):
-        raise _bad("invalid_value", "fees", "must be a table")
-    _reject_floats(fees, "fees")
+        raise bad("invalid_value", "fees", "must be a table")
+    reject_floats(fees, "fees")
     coupons = data.get("coupons", [])
     if not isinstance(coupons, list):
-        raise _bad("invalid_value", "coupons", "must be a list of tables")
+        raise bad("invalid_value", "coupons", "must be a list of tables")
     for index, coupon in enumerate(coupons):
-        _reject_floats(coupon, f"coupons[{index}]")
+        reject_floats(coupon, f"coupons[{index}]")
         _amounts_as_text(coupon, ("amount", "threshold"), f"coupons[{index}]")
     points = data.get("points")
     if points is not None:
-        _reject_floats(points, "points")
+        reject_floats(points, "points")
         _amounts_as_text(points, ("value",), "points")
     campaign = Campaign.build(campaign_data, fees=fees, coupons=coupons, points=points)
     events = data.get("events", [])
-    if not isinstance(events, list):
-        raise _bad("invalid_value", "events", "must be a list of tables")
+    if not isinstance(events, list | EventStream):
+        raise bad("invalid_value", "events", "must be a list of tables")
+    return Scenario(campaign, _commands(events, campaign.currency, owned=owned), dict(lint))
+
+
+def _commands(
+    events: list[Any] | EventStream, currency: str, *, owned: bool
+) -> tuple[Command, ...]:
     commands: list[Command] = []
     last: datetime | None = None
     amounts: dict[str, Money] = {}  # a day's payments name a handful of distinct amounts
     for index, event in enumerate(events):
-        command = _command(event, index, campaign.currency, amounts)
+        command = read_plain(event, amounts)
+        if command is None:
+            command = read_command(event, index, currency, amounts)
         if last is not None and command.at < last:
-            raise _bad(
+            raise bad(
                 "time_went_backwards",
                 f"events[{index}].at",
                 f"({command.at.isoformat()}) is before the event before it "
@@ -164,9 +185,9 @@ def _parse(data: Mapping[str, Any], *, owned: bool) -> Scenario:
             )
         last = command.at
         commands.append(command)
-        if owned:
+        if owned and type(events) is list:
             events[index] = None  # its command holds what it said: a million tables go
-    return Scenario(campaign, tuple(commands), dict(lint))
+    return tuple(commands)
 
 
 _SCENARIO_KEYS: Final = frozenset(
@@ -179,256 +200,13 @@ def _amounts_as_text(table: Mapping[str, Any], keys: tuple[str, ...], where: str
     for key in keys:
         value = table.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
-            raise _bad(
+            raise bad(
                 "invalid_amount",
                 f"{where}.{key}",
                 f'is the number {value}; write amounts as decimal strings like "22.00" '
                 "(a number could be fen or yuan)",
                 value,
             )
-
-
-def _reject_floats(table: object, where: str) -> None:
-    if not isinstance(table, Mapping):
-        raise _bad("invalid_value", where, "must be a table")
-    for key, value in table.items():
-        if type(value) is str:  # most values: text, not a float, holding no table
-            continue
-        if isinstance(value, float):
-            raise _bad(
-                "float_refused",
-                f"{where}.{key}",
-                f"is the float {value!r}; write it as a decimal string",
-                value,
-            )
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, Mapping):
-                    _reject_floats(item, f"{where}.{key}[{index}]")
-
-
-_Builder = Callable[["_Fields"], Command]
-
-
-class _Fields:
-    """Reads one event's keys, each error naming ``events[i].key``."""
-
-    def __init__(
-        self,
-        data: Mapping[str, Any],
-        where: str,
-        currency: str,
-        at: datetime,
-        amounts: dict[str, Money],
-    ) -> None:
-        self.data = data
-        self.where = where
-        self.currency = currency
-        self.at = at
-        self.amounts = amounts
-
-    def text(self, key: str) -> str:
-        value = self.data.get(key)
-        if value is None:
-            raise _bad("missing_key", f"{self.where}.{key}", "is required")
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            raise _bad(
-                "invalid_value",
-                f"{self.where}.{key}",
-                f"must be a non-empty string, got {value!r}",
-                value,
-            )
-        # A group's and a member's ids recur in every event about them, each occurrence its
-        # own string as JSON reads it: one object each, shared by the commands and events.
-        return sys.intern(value) if type(value) is str else value
-
-    def qty(self) -> int:
-        value = self.data.get("qty", 1)
-        try:
-            return check_quantity(value, f"{self.where}.qty")
-        except InvalidInput as error:
-            raise InvalidScenario(error.code, error.message, **error.fields) from None
-
-    def coupons(self) -> tuple[str, ...]:
-        value = self.data.get("coupons", [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise _bad(
-                "invalid_value", f"{self.where}.coupons", "must be a list of coupon ids", value
-            )
-        return tuple(value)
-
-    def amount(self, *, allow_zero: bool = False) -> Money:
-        key = f"{self.where}.amount"
-        value = self.data.get("amount")
-        if value is None:
-            raise _bad("missing_key", key, "is required")
-        if not isinstance(value, str):
-            raise _bad(
-                "invalid_amount",
-                key,
-                f'must be a decimal string like "22.00", got {value!r} (a number could be '
-                "fen or yuan)",
-                value,
-            )
-        money = self.amounts.get(value)
-        if money is None:
-            try:
-                money = Money.parse(value, self.currency)
-            except InvalidInput as error:
-                raise _bad(error.code, key, error.message, value) from None
-            if len(self.amounts) < _MAX_AMOUNTS:
-                self.amounts[value] = money
-        if money.minor < 0 or (money.minor == 0 and not allow_zero):
-            raise _bad("invalid_amount", key, f"must be positive, got {money}", value)
-        return money
-
-    def count(self, key: str) -> int:
-        value = self.data.get(key)
-        if type(value) is not int or value < 0:
-            raise _bad(
-                "invalid_value",
-                f"{self.where}.{key}",
-                f"must be a whole number of at least 0, got {value!r}",
-                value,
-            )
-        return value
-
-
-def _open(f: _Fields) -> Command:
-    return Open(f.at, f.text("group"), f.text("member"), f.qty(), f.coupons())
-
-
-def _join(f: _Fields) -> Command:
-    member = f.text("member")
-    inviter = f.text("inviter") if "inviter" in f.data else None
-    if inviter == member:
-        raise _bad("invalid_inviter", f"{f.where}.inviter", "names the joiner itself", inviter)
-    return Join(f.at, f.text("group"), member, f.qty(), f.coupons(), inviter)
-
-
-def _pay(f: _Fields) -> Command:
-    tender = f.text("tender") if "tender" in f.data else "wechat"
-    return Pay(f.at, f.text("group"), f.text("member"), f.text("payment_id"), f.amount(), tender)
-
-
-def _refund(f: _Fields) -> Command:
-    # A refund of zero is a rejected event (refund_exceeds_paid), not an unreadable file.
-    reason = f.text("reason") if "reason" in f.data else "after_sales"
-    refund_id = f.text("refund_id") if "refund_id" in f.data else None
-    if ("amount" in f.data) == ("units" in f.data):
-        raise _bad("invalid_value", f.where, "a refund names exactly one of amount and units")
-    if "units" in f.data:
-        return RequestRefund(
-            f.at,
-            f.text("group"),
-            f.text("member"),
-            units=f.count("units"),
-            refund_id=refund_id,
-            reason=reason,
-        )
-    amount = f.amount(allow_zero=True)
-    return RequestRefund(
-        f.at, f.text("group"), f.text("member"), amount, refund_id=refund_id, reason=reason
-    )
-
-
-_MAX_AMOUNTS: Final = 4096  # distinct amount texts remembered by one parse
-
-_EVENT_TYPES: Final[Mapping[str, tuple[frozenset[str], _Builder]]] = {
-    "open": (frozenset({"group", "member", "qty", "coupons"}), _open),
-    "join": (frozenset({"group", "member", "qty", "coupons", "inviter"}), _join),
-    "pay": (frozenset({"group", "member", "payment_id", "amount", "tender"}), _pay),
-    "cancel": (
-        frozenset({"group", "member"}),
-        lambda f: Cancel(f.at, f.text("group"), f.text("member")),
-    ),
-    "tick": (frozenset(), lambda f: Tick(f.at)),
-    "draw": (frozenset({"group", "seed"}), lambda f: Draw(f.at, f.text("group"), f.text("seed"))),
-    "ship": (
-        frozenset({"group", "member"}),
-        lambda f: Ship(f.at, f.text("group"), f.text("member")),
-    ),
-    "complete": (
-        frozenset({"group", "member"}),
-        lambda f: Complete(f.at, f.text("group"), f.text("member")),
-    ),
-    "refund": (
-        frozenset({"group", "member", "amount", "units", "refund_id", "reason"}),
-        _refund,
-    ),
-}
-
-
-_ALLOWED: Final = {kind: keys | {"at", "type"} for kind, (keys, _build) in _EVENT_TYPES.items()}
-
-
-def _datetime(value: object, key: str) -> datetime:
-    # JSON has no datetime type; a TOML file may quote one too. Both read ISO 8601 text.
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _bad(
-                "invalid_datetime",
-                key,
-                f"must be an ISO 8601 datetime with an offset, got {value!r}",
-                value,
-            ) from None
-    if not isinstance(value, datetime):
-        raise _bad(
-            "invalid_datetime", key, f"must be a datetime with an offset, got {value!r}", str(value)
-        )
-    zone = value.tzinfo
-    if zone is None or value.utcoffset() is None:
-        raise _bad(
-            "naive_datetime",
-            key,
-            f"must carry a UTC offset (e.g. +08:00), got the local {value.isoformat()}",
-            value.isoformat(),
-        )
-    if type(zone) is timezone and len(_OFFSETS) < _MAX_OFFSETS:
-        # Every "+08:00" read makes a new fixed-offset object; one object per offset lets the
-        # decider compare instants field by field instead of through two utcoffset() calls.
-        # A fixed offset has no repeated hour, so that comparison is exact; an IANA zone is
-        # left as it is (ZoneInfo keeps one object per key already).
-        shared = _OFFSETS.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
-        if shared is not zone:
-            value = value.replace(tzinfo=shared)
-    return value
-
-
-_OFFSETS: dict[tuple[timedelta | None, str | None], timezone] = {}
-_MAX_OFFSETS = 1024  # offsets are a few dozen in practice; a hostile file cannot grow it
-
-
-def _command(data: object, index: int, currency: str, amounts: dict[str, Money]) -> Command:
-    where = f"events[{index}]"
-    if type(data) is not dict and not isinstance(data, Mapping):
-        raise _bad("invalid_value", where, "must be a table")
-    kind = data.get("type")
-    if kind is None:
-        raise _bad("missing_key", f"{where}.type", "is required")
-    spec = _EVENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if spec is None:
-        names = ", ".join(_EVENT_TYPES)
-        raise _bad(
-            "unknown_event_type", f"{where}.type", f"must be one of {names}, got {kind!r}", kind
-        )
-    keys, build = spec
-    if not _ALLOWED[kind].issuperset(data):
-        unknown = sorted(set(data) - keys - {"at", "type"})
-        raise _bad(
-            "unknown_key", f"{where}.{unknown[0]}", f"is not a key of a {kind} event", unknown[0]
-        )
-    if "at" not in data:
-        raise _bad("missing_key", f"{where}.at", "is required")
-    _reject_floats(data, where)
-    at = _datetime(data["at"], f"{where}.at")
-    return build(_Fields(data, where, currency, at, amounts))
 
 
 def settle(scenario: Scenario) -> Statement:

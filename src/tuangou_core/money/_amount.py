@@ -56,7 +56,7 @@ def format_minor(minor: int, currency: str) -> str:
     return f"{sign}{whole}.{part:0{digits}d}"
 
 
-@attrs.frozen(order=False, repr=False)
+@attrs.frozen(eq=False, order=False, repr=False)
 class Money:
     """An exact amount: an ``int`` of minor units and an ISO 4217 currency code.
 
@@ -241,6 +241,21 @@ class Money:
 
     def __ge__(self, other: Money) -> bool:
         return self.minor >= self._same(other, "compare").minor
+
+    # Amounts are compared in every decision: equality written out costs one call and no
+    # tuples, where attrs' generated pair takes two calls for "!=" and builds two tuples.
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.minor == other.minor and self.currency == other.currency
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.minor != other.minor or self.currency != other.currency
+
+    def __hash__(self) -> int:
+        return hash((self.minor, self.currency))
 
 
 _ZEROS: dict[str, Money] = {}  # by currency code, filled as asked (known codes only)

@@ -44,6 +44,8 @@ class Phase(enum.Enum):
     POINTS = "points"
     SHIPPING = "shipping"
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class DiscountKind(enum.Enum):
     """What a discount takes."""
@@ -55,12 +57,16 @@ class DiscountKind(enum.Enum):
     POINTS = "points"  # 积分抵扣: points per major unit, capped at a share of the order
     FREE_SHIPPING = "free_shipping"  # 满X包邮: the fee (or `amount` of it) off
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class Base(enum.Enum):
     """What a discount is computed on: the amount before any discount, or the running one."""
 
     RUNNING = "running"
     ORIGINAL = "original"
+
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
 
 
 class Audience(enum.Enum):
@@ -71,12 +77,16 @@ class Audience(enum.Enum):
     NEW_CUSTOMER = "new_customer"  # 新人
     LEADER = "leader"  # the group's opener (团长)
 
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
+
 
 class Role(enum.Enum):
     """The buyer's place in the group: the opener (leader) or a joiner."""
 
     JOINER = "joiner"
     LEADER = "leader"
+
+    __hash__ = object.__hash__  # identity, at C speed: see settlement.Side
 
 
 _DEFAULT_PHASE: Final = {

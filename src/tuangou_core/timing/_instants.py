@@ -77,6 +77,9 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
     Raises:
         InvalidInput: ``unknown_timezone`` naming *field*.
     """
+    found = _ZONES.get(name) if type(name) is str else None
+    if found is not None:
+        return found  # a campaign asks for its zone at every command: read it once
     try:
         if (
             not isinstance(name, str)
@@ -86,7 +89,7 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
             or name.startswith("/")
         ):
             raise ValueError(name)
-        return ZoneInfo(name)
+        found = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(
             "unknown_timezone",
@@ -95,6 +98,13 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
             field=field,
             value=name[:64] if isinstance(name, str) else type(name).__name__,
         ) from None
+    if len(_ZONES) < _MAX_ZONES:
+        _ZONES[name] = found
+    return found
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+_MAX_ZONES: Final = 1024  # the IANA database has about 600 names; junk never gets in
 
 
 def as_zone(tz: ZoneInfo | str, field: str = "tz") -> ZoneInfo:
