@@ -343,55 +343,84 @@ class _Splits:
     def __init__(self, fees: FeeSchedule) -> None:
         self.fees = fees
         self.splits: dict[tuple[int, int, int], Split] = {}
-        self.discounts: dict[int, tuple[Quote, Money]] = {}
+        self.discounts: dict[int, tuple[Quote, int]] = {}
 
     def of(self, order: Order) -> Split:
         quote = order.quote
         known = self.discounts.get(id(quote))
         if known is None or known[0] is not quote:
-            known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM))
-        net, due, discount = order.net, order.due, known[1]
+            known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM).minor)
         # Keyed by the minor units: one campaign, one currency; an int hashes in C.
-        key = (net.minor, due.minor, discount.minor)
+        key = (order.paid.minor - order.refunded.minor, quote.total.minor, known[1])
         split = self.splits.get(key)
         if split is None:
-            split = self.splits[key] = split_order(net, due, discount, self.fees)
+            discount = quote.funded_by(Funder.PLATFORM)
+            split = self.splits[key] = split_order(order.net, order.due, discount, self.fees)
         return split
 
 
-def _order_line(
-    order: Order, state: CampaignState, refunds: tuple[RefundDue, ...], splits: _Splits
-) -> OrderLine:
-    campaign = state.campaign
-    split = splits.of(order)
-    points = None
-    if campaign.points is not None:
-        points = campaign.points.standing(order.net) if order.status in _FORMED else 0
-    return OrderLine(
-        order.group,
-        order.member,
-        order.status.value,
-        order.due,
-        order.paid,
-        order.refunded,
-        refunds,
-        split,
-        points,
-    )
+class _Lines:
+    """The orders' lines, their split totals, points and leaders, gathered in one pass over
+    the orders (each distinct split counted, then summed once per distinct split)."""
+
+    def __init__(self, state: CampaignState, groups: Sequence[GroupState]) -> None:
+        campaign = state.campaign
+        self.currency = campaign.currency
+        self.splits = _Splits(campaign.fees)
+        self.rule = campaign.points
+        named = campaign.fees.leader
+        self.leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
+        self.counts: dict[int, list[Any]] = {}  # id of a split → [split, orders with it]
+        self.earned: dict[str, int] = {}
+        self.standings: dict[int, int] = {}  # net → points a formed order stands at
+        self.standing = 0
+
+    def line(self, order: Order, refunds: tuple[RefundDue, ...]) -> OrderLine:
+        split = self.splits.of(order)
+        counted = self.counts.get(id(split))
+        if counted is None:
+            self.counts[id(split)] = [split, 1]
+        else:
+            counted[1] += 1
+        leader = split.leader.minor
+        if leader:
+            who = self.leader_of[order.group]
+            self.earned[who] = self.earned.get(who, 0) + leader
+        points = None
+        if self.rule is not None:
+            points = 0
+            if order.status in _FORMED:
+                net = order.paid.minor - order.refunded.minor
+                points = self.standings.get(net)
+                if points is None:
+                    points = self.standings[net] = self.rule.standing(order.net)
+                self.standing += points
+        return OrderLine(
+            order.group,
+            order.member,
+            order.status.value,
+            order.quote.total,
+            order.paid,
+            order.refunded,
+            refunds,
+            split,
+            points,
+        )
+
+    def split_total(self) -> SplitTotal:
+        sums = dict.fromkeys(_SPLIT_FIELDS, 0)
+        for split, count in self.counts.values():
+            for name in _SPLIT_FIELDS:
+                sums[name] += getattr(split, name).minor * count
+        currency = self.currency
+        return SplitTotal(*(Total(sums[name], currency) for name in _SPLIT_FIELDS))
+
+    def leaders(self) -> tuple[LeaderLine, ...]:
+        currency = self.currency
+        return tuple(LeaderLine(who, Total(minor, currency)) for who, minor in self.earned.items())
 
 
-def _leaders(
-    state: CampaignState, groups: Sequence[GroupState], orders: Sequence[OrderLine]
-) -> tuple[LeaderLine, ...]:
-    named = state.campaign.fees.leader
-    currency = state.campaign.currency
-    leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
-    earned: dict[str, int] = {}
-    for order in orders:
-        if order.split.leader.minor:
-            leader = leader_of[order.group]
-            earned[leader] = earned.get(leader, 0) + order.split.leader.minor
-    return tuple(LeaderLine(leader, Total(minor, currency)) for leader, minor in earned.items())
+_SPLIT_FIELDS: Final = tuple(f.name for f in attrs.fields(SplitTotal))
 
 
 def statement_of(
@@ -406,12 +435,21 @@ def statement_of(
     events: list[Event] = []
     rejected: list[Rejection] = []
     unmatched: list[UnmatchedLine] = []
+    refunds: dict[tuple[str, str], list[RefundDue]] = {}
+    stray = RefundReason.UNMATCHED_PAYMENT
     for step in steps:
-        events += step.events
+        found = step.events
+        events += found
         if step.rejected is not None:
             rejected.append(Rejection(step.index, step.rejected.code, step.rejected.message))
-        for e in step.events:
-            if isinstance(e, PaymentUnmatched):
+        # By exact type, as the books read events: an event of any other type is refused by
+        # them (unknown_event), so the statement never stands on one.
+        for e in found:
+            kind = type(e)
+            if kind is RefundDue:
+                if e.reason is not stray:
+                    refunds.setdefault((e.group, e.member), []).append(e)
+            elif kind is PaymentUnmatched:
                 unmatched.append(
                     UnmatchedLine(
                         step.index, e.group, e.member, e.payment_id, e.amount, e.authorised
@@ -421,17 +459,11 @@ def statement_of(
         state = state()
     campaign = state.campaign
     currency = campaign.currency
-    refunds: dict[tuple[str, str], list[RefundDue]] = {}
-    for event in events:
-        if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
-            refunds.setdefault((event.group, event.member), []).append(event)
-    splits = _Splits(campaign.fees)
-    orders = tuple(
-        _order_line(o, state, tuple(refunds.get((o.group, o.member), ())), splits)
-        for o in state.orders()
-    )
-    del refunds
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
+    lines = _Lines(state, ordered_groups)
+    line = lines.line
+    orders = tuple(line(o, tuple(refunds.get((o.group, o.member), ()))) for o in state.orders())
+    del refunds
     groups = tuple(
         GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
         for g in ordered_groups
@@ -440,7 +472,7 @@ def statement_of(
     books = journal_trial_balance(events, campaign)
     sums = {row.account: row for row in books.rows}
     rule = campaign.points
-    standing = sum(o.points or 0 for o in orders)
+    standing = lines.standing
     liability = Total(rule.value.minor * standing if rule else 0, currency)
     return Statement(
         campaign.id,
@@ -449,8 +481,8 @@ def statement_of(
         orders,
         tuple(rejected),
         tuple(unmatched),
-        SplitTotal.of((o.split for o in orders), currency),
-        _leaders(state, ordered_groups, orders),
+        lines.split_total(),
+        lines.leaders(),
         standing,
         liability,
         rule.funded_by.value if rule else Funder.MERCHANT.value,
