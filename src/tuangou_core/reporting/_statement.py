@@ -445,11 +445,10 @@ def statement_of(
         # By exact type, as the books read events: an event of any other type is refused by
         # them (unknown_event), so the statement never stands on one.
         for e in found:
-            kind = type(e)
-            if kind is RefundDue:
+            if type(e) is RefundDue:
                 if e.reason is not stray:
                     refunds.setdefault((e.group, e.member), []).append(e)
-            elif kind is PaymentUnmatched:
+            elif type(e) is PaymentUnmatched:
                 unmatched.append(
                     UnmatchedLine(
                         step.index, e.group, e.member, e.payment_id, e.amount, e.authorised
