@@ -9,12 +9,13 @@ member in Chinese.
 
 from __future__ import annotations
 
+import _json
 import html
 import json
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["display_width", "html_table", "json_chunks", "json_text", "pad", "text_table"]
 
@@ -118,6 +119,30 @@ def _encoded(value: Any, newline: str) -> str:
         return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
 
 
+def _unusual(value: Any) -> Any:
+    raise _Unusual
+
+
+_SCALARS: Final = frozenset({str, int, bool, type(None)})
+_KEYS: Final = frozenset({str})
+_FLAT: dict[str, Callable[[object, int], Any]] = {}
+"""The C encoder of flat containers, by the line break and indent of their items."""
+
+
+def _flat(inner: str) -> Callable[[object, int], Any]:
+    """The C encoder writing a flat container's items *inner* apart: what the indenting
+    encoder writes of a container holding no container, but for the breaks after its opening
+    bracket and before its closing one."""
+    found = _FLAT.get(inner)
+    if found is None:
+        found = _json.make_encoder(
+            None, _unusual, encode_basestring, None, ": ", "," + inner, False, False, True
+        )
+        if len(_FLAT) < 64:  # one per depth: a bound that real data never reaches
+            _FLAT[inner] = found
+    return found
+
+
 def _encode(value: Any, newline: str) -> str:
     kind = type(value)
     if kind is str:
@@ -126,16 +151,25 @@ def _encode(value: Any, newline: str) -> str:
         if not value:
             return "{}"
         inner = newline + "  "
+        if _KEYS.issuperset(map(type, value)) and _SCALARS.issuperset(map(type, value.values())):
+            text = "".join(_flat(inner)(value, 0))
+            return f"{{{inner}{text[1:-1]}{newline}}}"
         items = []
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unusual
-            items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
+            if type(item) is str:
+                items.append(f"{encode_basestring(key)}: {encode_basestring(item)}")
+            else:
+                items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
         return f"{{{inner}{(',' + inner).join(items)}{newline}}}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = newline + "  "
+        if _SCALARS.issuperset(map(type, value)):
+            text = "".join(_flat(inner)(value, 0))
+            return f"[{inner}{text[1:-1]}{newline}]"
         return f"[{inner}{(',' + inner).join([_encode(item, inner) for item in value])}{newline}]"
     if kind is int:
         return int.__repr__(value)

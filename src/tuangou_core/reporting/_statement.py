@@ -26,7 +26,7 @@ from tuangou_core.group import (
     RefundDue,
     ReplayStep,
 )
-from tuangou_core.money import Money
+from tuangou_core.money import Money, format_minor
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
 from tuangou_core.reporting._statement_text import statement_text
@@ -303,32 +303,53 @@ class _OrderData:
                 self.texts[amount.minor] = found
         return found
 
+    def minor_text(self, minor: int) -> str:
+        found = self.texts.get(minor)
+        if found is None:
+            found = self.texts[minor] = format_minor(minor, self.currency)
+        return found
+
     def split(self, split: Split) -> dict[str, str]:
-        known = self.splits.get(id(split))
-        if known is None or known[0] is not split:
-            text = self.text
-            row = {name: text(value) for name, value in split.parts().items()}
-            row["subsidy"] = text(split.subsidy)
-            known = self.splits[id(split)] = (split, row)
-        return dict(known[1])
+        text = self.text
+        row = {name: text(value) for name, value in split.parts().items()}
+        row["subsidy"] = text(split.subsidy)
+        self.splits[id(split)] = (split, row)
+        return row
 
     def rows(self, orders: Sequence[OrderLine]) -> list[dict[str, Any]]:
-        text = self.text
+        text, minor_text, texts, splits = self.text, self.minor_text, self.texts, self.splits
+        currency = self.currency
         out = []
         for order in orders:
+            due, paid, refunded = order.due, order.paid, order.refunded
+            if due.currency == paid.currency == refunded.currency == currency:
+                net = paid.minor - refunded.minor
+                figures = [
+                    texts.get(due.minor) or minor_text(due.minor),
+                    texts.get(paid.minor) or minor_text(paid.minor),
+                    texts.get(refunded.minor) or minor_text(refunded.minor),
+                    texts.get(net) or minor_text(net),
+                ]
+            else:  # a statement built by hand may mix currencies: each amount says its own
+                figures = [text(due), text(paid), text(refunded), text(order.net)]
+            split = order.split
+            known = splits.get(id(split))
+            row = known[1] if known is not None and known[0] is split else self.split(split)
             data: dict[str, Any] = {
                 "group": order.group,
                 "member": order.member,
                 "status": order.status,
-                "due": text(order.due),
-                "paid": text(order.paid),
-                "refunded": text(order.refunded),
-                "net": text(order.net),
+                "due": figures[0],
+                "paid": figures[1],
+                "refunded": figures[2],
+                "net": figures[3],
                 "refunds": [
                     {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason.value}
                     for r in order.refunds
-                ],
-                "split": self.split(order.split),
+                ]
+                if order.refunds
+                else [],
+                "split": dict(row),
             }
             if order.points is not None:
                 data["points"] = order.points
