@@ -14,6 +14,7 @@ import html
 import json
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import Any, Final
 
@@ -45,17 +46,41 @@ def text_table(
     right: Collection[int] = (),
 ) -> list[str]:
     """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
+    if not isinstance(rows, list | tuple):
+        rows = list(rows)
+    if not header or not {len(header)}.issuperset(map(len, rows)):
+        return _ragged_table(header, rows, right)
+    # Column by column, so that each cell is measured and padded inside C (map), not by a
+    # Python call per cell: a day's statement has hundreds of thousands of cells.
+    padded = []
+    for index, column in enumerate(zip(header, *rows, strict=True)):
+        cells = list(map(str, column))
+        flush = index in right
+        if "".join(cells).isascii():  # one column a character: the str methods pad exactly
+            size = max(map(len, cells))
+            cells = list(map(str.rjust if flush else str.ljust, cells, repeat(size)))
+        else:
+            size = max(map(display_width, cells))
+            cells = [pad(cell, size, right=flush) for cell in cells]
+        padded.append(cells)
+    padded[0] = list(map("  ".__add__, padded[0]))
+    return list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+
+
+def _ragged_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], right: Collection[int]
+) -> list[str]:
+    # No columns, or rows whose lengths differ from the header's: the cell loop, which fails
+    # on a ragged row exactly as it always has.
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
     rights = [i in right for i in range(len(header))]
     out = []
     for row in cells:
-        parts = []
-        for cell, width, flush in zip(row, widths, rights, strict=True):
-            if cell.isascii():  # one column a character: the str methods pad it exactly
-                parts.append(cell.rjust(width) if flush else cell.ljust(width))
-            else:
-                parts.append(pad(cell, width, right=flush))
+        parts = [
+            pad(cell, width, right=flush)
+            for cell, width, flush in zip(row, widths, rights, strict=True)
+        ]
         out.append(("  " + "  ".join(parts)).rstrip())
     return out
 
