@@ -55,7 +55,6 @@ def test_a_table_by_columns_is_the_table_cell_by_cell(
     """Padding column by column writes each line exactly as padding each cell would."""
     header, rows = table
     assert text_table(header, rows, right) == _ragged_table(header, rows, right)
-    assert text_table(header, iter(rows), right) == _ragged_table(header, rows, right)
 
 
 def test_a_ragged_row_fails_as_it_always_has() -> None:

@@ -46,8 +46,6 @@ def text_table(
     right: Collection[int] = (),
 ) -> list[str]:
     """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
-    if not isinstance(rows, list | tuple):
-        rows = list(rows)
     if not header or not {len(header)}.issuperset(map(len, rows)):
         return _ragged_table(header, rows, right)
     # Column by column, so that each cell is measured and padded inside C (map), not by a
