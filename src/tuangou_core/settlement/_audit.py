@@ -44,7 +44,7 @@ from tuangou_core.group import (
     amount_in,
     fold_events,
 )
-from tuangou_core.money import Currency, format_minor
+from tuangou_core.money import Currency, Money, format_minor
 from tuangou_core.settlement._accounts import Account
 from tuangou_core.settlement._balances import Balance
 
@@ -113,6 +113,8 @@ class _Audit:
         self.platform: dict[int, tuple[Any, int]] = {}
 
     def money(self, amount: Any, index: int) -> int:
+        if type(amount) is Money and amount.currency == self.currency:
+            return amount.minor  # what amount_in returns, without the call
         return amount_in(amount, self.currency, index, "the audit")
 
     def net(self, key: _Key) -> int:
@@ -153,7 +155,8 @@ class _Audit:
 
     def group_formed(self, event: GroupFormed, _index: int) -> None:
         if not self.lottery:
-            self.formed.update(k for k in self.groups.get(event.group, ()) if self.net(k) > 0)
+            net = self.net
+            self.formed.update([k for k in self.groups.get(event.group, ()) if net(k) > 0])
 
     def drawn(self, event: WinnersDrawn, _index: int) -> None:
         self.formed.update((event.group, member) for member in event.winners)
@@ -212,9 +215,10 @@ def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, int]:
     # Orders mostly share their figures: each distinct (net, due, discount) split once.
     known: dict[tuple[int, int, int], tuple[int, ...]] = {}
     fees = takes = subsidies = leaders = merchants = 0
-    formed, quotes, net_of = work.formed, work.quotes, work.net
-    for key in work.settled_by:
-        net = net_of(key)
+    formed, quotes, paid, refunded = work.formed, work.quotes, work.cash, work.refunded
+    for key, payment in work.settled_by.items():
+        # _Audit.net of the order, its settling payment in hand.
+        net = 0 if payment is None else paid.get(payment, 0) - refunded.get(payment, 0)
         if net > 0:
             due, discount = quotes.get(key, (0, 0))
             figures = (net, due, discount)
