@@ -393,40 +393,54 @@ class _Lines:
         self.leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
         self.counts: dict[int, list[Any]] = {}  # id of a split → [split, orders with it]
         self.earned: dict[str, int] = {}
-        self.standings: dict[int, int] = {}  # net → points a formed order stands at
         self.standing = 0
 
-    def line(self, order: Order, refunds: tuple[RefundDue, ...]) -> OrderLine:
-        split = self.splits.of(order)
-        counted = self.counts.get(id(split))
-        if counted is None:
-            self.counts[id(split)] = [split, 1]
-        else:
-            counted[1] += 1
-        leader = split.leader.minor
-        if leader:
-            who = self.leader_of[order.group]
-            self.earned[who] = self.earned.get(who, 0) + leader
-        points = None
-        if self.rule is not None:
-            points = 0
-            if order.status in _FORMED:
-                net = order.paid.minor - order.refunded.minor
-                points = self.standings.get(net)
-                if points is None:
-                    points = self.standings[net] = self.rule.standing(order.net)
-                self.standing += points
-        return OrderLine(
-            order.group,
-            order.member,
-            order.status.value,
-            order.quote.total,
-            order.paid,
-            order.refunded,
-            refunds,
-            split,
-            points,
-        )
+    def lines(
+        self, orders: Iterable[Order], refunds: Mapping[tuple[str, str], list[RefundDue]]
+    ) -> tuple[OrderLine, ...]:
+        """Each order's line (with its refunds), counting its split, leader share and
+        points as it goes."""
+        split_of, counts, earned = self.splits.of, self.counts, self.earned
+        standings: dict[int, int] = {}  # net → points a formed order stands at
+        leader_of, rule, standing = self.leader_of, self.rule, 0
+        out = []
+        for order in orders:
+            split = split_of(order)
+            counted = counts.get(id(split))
+            if counted is None:
+                counts[id(split)] = [split, 1]
+            else:
+                counted[1] += 1
+            leader = split.leader.minor
+            if leader:
+                who = leader_of[order.group]
+                earned[who] = earned.get(who, 0) + leader
+            status = order.status
+            points = None
+            if rule is not None:
+                points = 0
+                if status in _FORMED:
+                    net = order.paid.minor - order.refunded.minor
+                    points = standings.get(net)
+                    if points is None:
+                        points = standings[net] = rule.standing(order.net)
+                    standing += points
+            found = refunds.get((order.group, order.member))
+            out.append(
+                OrderLine(
+                    order.group,
+                    order.member,
+                    status._value_,  # .value is a Python property; the member's own slot
+                    order.quote.total,
+                    order.paid,
+                    order.refunded,
+                    () if found is None else tuple(found),
+                    split,
+                    points,
+                )
+            )
+        self.standing = standing
+        return tuple(out)
 
     def split_total(self) -> SplitTotal:
         sums = dict.fromkeys(_SPLIT_FIELDS, 0)
@@ -481,8 +495,7 @@ def statement_of(
     currency = campaign.currency
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
     lines = _Lines(state, ordered_groups)
-    line = lines.line
-    orders = tuple(line(o, tuple(refunds.get((o.group, o.member), ()))) for o in state.orders())
+    orders = lines.lines(state.orders(), refunds)
     del refunds
     groups = tuple(
         GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
