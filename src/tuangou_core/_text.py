@@ -125,7 +125,10 @@ def json_chunks(data: Any) -> Iterator[str]:
             yield head + "["
             separator = "\n    "
             for item in value:
-                yield separator + _encoded(item, "\n    ")
+                try:
+                    yield separator + _encode(item, "\n    ")
+                except _Unusual:
+                    yield separator + _dumped(item, "\n    ")
                 separator = ",\n    "
             yield "\n  ]"
         else:
@@ -137,9 +140,13 @@ def _encoded(value: Any, newline: str) -> str:
     try:
         return _encode(value, newline)
     except _Unusual:
-        # The standard encoder writes a nested value as it writes it alone, each line break
-        # followed by the nesting's indent; a JSON text's strings hold no raw line break.
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
+        return _dumped(value, newline)
+
+
+def _dumped(value: Any, newline: str) -> str:
+    # The standard encoder writes a nested value as it writes it alone, each line break
+    # followed by the nesting's indent; a JSON text's strings hold no raw line break.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
 
 
 def _unusual(value: Any) -> Any:
@@ -174,15 +181,18 @@ def _encode(value: Any, newline: str) -> str:
         if not value:
             return "{}"
         inner = newline + "  "
-        if _KEYS.issuperset(map(type, value)) and _SCALARS.issuperset(map(type, value.values())):
+        if not _KEYS.issuperset(map(type, value)):
+            raise _Unusual
+        if _SCALARS.issuperset(map(type, value.values())):
             text = "".join(_flat(inner)(value, 0))
             return f"{{{inner}{text[1:-1]}{newline}}}"
         items = []
         for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            if type(item) is str:
+            kind = type(item)
+            if kind is str:
                 items.append(f"{encode_basestring(key)}: {encode_basestring(item)}")
+            elif (kind is list or kind is tuple) and not item:
+                items.append(f"{encode_basestring(key)}: []")
             else:
                 items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
         return f"{{{inner}{(',' + inner).join(items)}{newline}}}"
