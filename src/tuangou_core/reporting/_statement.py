@@ -7,6 +7,7 @@ its reason, for a person. Every figure is computed from the events and the final
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -57,6 +58,9 @@ STATEMENT_COLUMNS: Final = (
     "points",
 )
 """The columns of a statement record (:meth:`Statement.to_records`): one per order."""
+
+_PAID: Final = operator.attrgetter("paid.minor")
+_REFUNDED: Final = operator.attrgetter("refunded.minor")
 
 _FORMED: Final = frozenset(
     {OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED}
@@ -161,14 +165,14 @@ class Statement:
     @property
     def paid(self) -> Total:
         """Cash received: every order's, and every unmatched payment's."""
-        stray = [u.amount for u in self.unmatched if not u.authorised]
-        return Total.of((*(o.paid for o in self.orders), *stray), self.currency)
+        stray = sum(u.amount.minor for u in self.unmatched if not u.authorised)
+        return Total(sum(map(_PAID, self.orders)) + stray, self.currency)
 
     @property
     def refunded(self) -> Total:
         """Cash owed back: every order's refunds, and every unmatched payment returned."""
-        stray = [u.amount for u in self.unmatched if not u.authorised]
-        return Total.of((*(o.refunded for o in self.orders), *stray), self.currency)
+        stray = sum(u.amount.minor for u in self.unmatched if not u.authorised)
+        return Total(sum(map(_REFUNDED, self.orders)) + stray, self.currency)
 
     @property
     def net(self) -> Total:
@@ -177,6 +181,7 @@ class Statement:
 
     def to_data(self) -> dict[str, Any]:
         """The JSON form of ``shared/SCENARIO.md``, key for key."""
+        paid, refunded = self.paid, self.refunded
         return {
             "schema": SCHEMA,
             "campaign": self.campaign,
@@ -206,9 +211,9 @@ class Statement:
                 for u in self.unmatched
             ],
             "totals": {
-                "paid": str(self.paid),
-                "refunded": str(self.refunded),
-                "net": str(self.net),
+                "paid": str(paid),
+                "refunded": str(refunded),
+                "net": str(paid - refunded),
             },
             "split": {
                 **{name: str(value) for name, value in self.split.parts().items()},

@@ -10,7 +10,7 @@ from tuangou_core.money import Money, format_minor
 from tuangou_core.settlement import Split
 
 if TYPE_CHECKING:
-    from tuangou_core.reporting._statement import OrderLine, Statement
+    from tuangou_core.reporting._statement import Statement
     from tuangou_core.reporting._totals import Total
 
 
@@ -136,17 +136,33 @@ def _order_rows(
     rows: list[Sequence[object]] = []
     split_rows: list[Sequence[object]] = []
     left_out = 0
+    texts, text, currency = amounts.texts, amounts.minor, s.currency
     for o in s.orders:
-        due, paid, refunded = amounts.order(o)
-        kept = amounts.net
-        rows.append((o.group, o.member, o.status, due, paid, refunded, kept))
-        for refund in o.refunds:
-            refunded = amounts.text(refund.amount)
+        due, paid, refunded = o.due, o.paid, o.refunded
+        if due.currency == paid.currency == refunded.currency == currency:
+            net = paid.minor - refunded.minor
+            kept = texts.get(net) or text(net)
             rows.append(
-                ("", f"  refund {refund.refund_id}", refund.reason.value, "", "", refunded, "")
+                (
+                    o.group,
+                    o.member,
+                    o.status,
+                    texts.get(due.minor) or text(due.minor),
+                    texts.get(paid.minor) or text(paid.minor),
+                    texts.get(refunded.minor) or text(refunded.minor),
+                    kept,
+                )
             )
+        else:  # a statement built by hand may mix currencies: each amount says its own
+            net = o.net.minor
+            kept = amounts.text(paid, refunded)
+            row = (amounts.text(due), amounts.text(paid), amounts.text(refunded), kept)
+            rows.append((o.group, o.member, o.status, *row))
+        for refund in o.refunds:
+            back = amounts.text(refund.amount)
+            rows.append(("", f"  refund {refund.refund_id}", refund.reason.value, "", "", back, ""))
         split = o.split
-        if amounts.net_minor or split.subsidy.minor:
+        if net or split.subsidy.minor:
             split_rows.append((o.group, o.member, kept, *amounts.split(split)))
         else:
             left_out += 1
@@ -160,8 +176,6 @@ class _Amounts:
         self.currency = currency
         self.texts: dict[int, str] = {}
         self.splits: dict[int, tuple[Split, tuple[str, ...]]] = {}
-        self.net = ""  # the last order's net, as text and in minor units
-        self.net_minor = 0
 
     def text(self, amount: Money, less: Money | None = None) -> str:
         """*amount* (less *less*, the net of an order) as text."""
@@ -175,22 +189,6 @@ class _Amounts:
     def minor(self, minor: int) -> str:
         found = self.texts[minor] = format_minor(minor, self.currency)
         return found
-
-    def order(self, order: OrderLine) -> tuple[str, str, str]:
-        """The order's due, paid and refunded as text; its net in :attr:`net`."""
-        due, paid, refunded = order.due, order.paid, order.refunded
-        texts = self.texts
-        if not due.currency == paid.currency == refunded.currency == self.currency:
-            self.net = self.text(paid, refunded)
-            self.net_minor = order.net.minor
-            return self.text(due), self.text(paid), self.text(refunded)
-        net = self.net_minor = paid.minor - refunded.minor
-        self.net = texts.get(net) or self.minor(net)
-        return (
-            texts.get(due.minor) or self.minor(due.minor),
-            texts.get(paid.minor) or self.minor(paid.minor),
-            texts.get(refunded.minor) or self.minor(refunded.minor),
-        )
 
     def split(self, split: Split) -> tuple[str, ...]:
         """The split's payment fee, platform, leader, merchant and subsidy as text (each
