@@ -189,7 +189,7 @@ class Statement:
             "groups": [
                 {
                     "id": g.id,
-                    "status": g.status.value,
+                    "status": g.status._value_,
                     "members": g.members,
                     "virtual": g.virtual,
                     "unit_price": str(g.unit_price),
@@ -349,7 +349,7 @@ class _OrderData:
                 "refunded": figures[2],
                 "net": figures[3],
                 "refunds": [
-                    {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason.value}
+                    {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason._value_}
                     for r in order.refunds
                 ]
                 if order.refunds

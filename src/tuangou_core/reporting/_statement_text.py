@@ -25,7 +25,7 @@ def statement_text(statement: Statement) -> str:
         [
             (
                 g.id,
-                g.status.value,
+                g.status._value_,
                 g.members,
                 g.virtual,
                 g.unit_price,
@@ -160,7 +160,9 @@ def _order_rows(
             rows.append((o.group, o.member, o.status, *row))
         for refund in o.refunds:
             back = amounts.text(refund.amount)
-            rows.append(("", f"  refund {refund.refund_id}", refund.reason.value, "", "", back, ""))
+            rows.append(
+                ("", f"  refund {refund.refund_id}", refund.reason._value_, "", "", back, "")
+            )
         split = o.split
         if net or split.subsidy.minor:
             split_rows.append((o.group, o.member, kept, *amounts.split(split)))
