@@ -173,6 +173,17 @@ def _flat(inner: str) -> Callable[[object, int], Any]:
     return found
 
 
+_HEADS: dict[str, str] = {}
+"""A key's encoded text and its separator: a statement's rows repeat a dozen keys."""
+
+
+def _head(key: str) -> str:
+    head = encode_basestring(key) + ": "
+    if len(_HEADS) < 4096:  # the keys of real data are few; odd data must not grow it
+        _HEADS[key] = head
+    return head
+
+
 def _encode(value: Any, newline: str) -> str:
     kind = type(value)
     if kind is str:
@@ -188,13 +199,14 @@ def _encode(value: Any, newline: str) -> str:
             return f"{{{inner}{text[1:-1]}{newline}}}"
         items = []
         for key, item in value.items():
+            head = _HEADS.get(key) or _head(key)
             kind = type(item)
             if kind is str:
-                items.append(f"{encode_basestring(key)}: {encode_basestring(item)}")
+                items.append(head + encode_basestring(item))
             elif (kind is list or kind is tuple) and not item:
-                items.append(f"{encode_basestring(key)}: []")
+                items.append(head + "[]")
             else:
-                items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
+                items.append(head + _encode(item, inner))
         return f"{{{inner}{(',' + inner).join(items)}{newline}}}"
     if kind is list or kind is tuple:
         if not value:
