@@ -13,7 +13,7 @@ from tuangou_core.group import CampaignState, ReplayStep, run
 from tuangou_core.interchange import parse, settle
 from tuangou_core.money import Money
 from tuangou_core.reporting import statement_of
-from tuangou_core.reporting._statement import _OrderData
+from tuangou_core.reporting._statement_data import OrderData
 from tuangou_core.reporting._statement_text import _Amounts
 
 HUGE = "6000000000000.00"
@@ -104,7 +104,7 @@ def test_a_statement_reads_steps_once_and_the_state_after_them() -> None:
 
 def test_json_rows_write_an_amount_of_another_currency_by_its_own_text() -> None:
     """The rows' amount texts are remembered for the statement's currency only."""
-    rows = _OrderData("CNY")
+    rows = OrderData("CNY")
     assert rows.text(Money(7000, "JPY")) == "7000"
     assert rows.text(Money(7000)) == "70.00"
     assert rows.texts == {7000: "70.00"}
