@@ -138,6 +138,17 @@ def test_json_chunks_write_each_item_of_a_top_list_apart() -> None:
     assert list(json_chunks(odd)) == [json.dumps(odd, ensure_ascii=False, indent=2)]
 
 
+def test_json_text_past_its_tables_bounds_writes_the_same_bytes() -> None:
+    """Thousands of distinct keys and a nesting 80 deep pass the bounds of the remembered key
+    texts and encoders: what is not remembered is written alike."""
+    wide = {f"key {i}": [i] for i in range(5000)}
+    assert json_text(wide) == json.dumps(wide, ensure_ascii=False, indent=2)
+    deep: object = ["bottom", 1]
+    for _ in range(80):
+        deep = [deep, ["x", 1]]
+    assert json_text(deep) == json.dumps(deep, ensure_ascii=False, indent=2)
+
+
 def test_json_text_leaves_what_it_does_not_know_to_the_standard_encoder() -> None:
     """Non-string keys and subclasses of str and int are written by json.dumps itself, and a
     value json.dumps refuses is refused alike."""
