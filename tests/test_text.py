@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuangou_core._text import display_width, json_chunks, json_text, pad, text_table
+from tuangou_core._text import (
+    _ragged_table,
+    display_width,
+    json_chunks,
+    json_text,
+    pad,
+    text_table,
+)
 
 
 def test_wide_characters_take_two_columns() -> None:
@@ -28,6 +35,35 @@ def test_a_table_aligns_a_chinese_name_with_ascii_ones() -> None:
     assert [display_width(line) for line in lines] == [15, 15, 15]
     assert lines[1] == "  张三丰  70.00"
     assert lines[2] == "  u2      70.00"
+
+
+_CELLS = st.text(max_size=6) | st.integers(-999, 999) | st.none() | st.sampled_from(["张三", "￥5"])
+
+
+@given(
+    table=st.integers(0, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.text(max_size=4), min_size=n, max_size=n),
+            st.lists(st.lists(_CELLS, min_size=n, max_size=n), max_size=4),
+        )
+    ),
+    right=st.sets(st.integers(0, 4)),
+)
+def test_a_table_by_columns_is_the_table_cell_by_cell(
+    table: tuple[list[str], list[list[object]]], right: set[int]
+) -> None:
+    """Padding column by column writes each line exactly as padding each cell would."""
+    header, rows = table
+    assert text_table(header, rows, right) == _ragged_table(header, rows, right)
+
+
+def test_a_ragged_row_fails_as_it_always_has() -> None:
+    """A row longer than the header refuses to zip; a shorter one has no cell to measure."""
+    with pytest.raises(ValueError, match="zip"):
+        text_table(("a",), [("x", "y")])
+    with pytest.raises(IndexError):
+        text_table(("a", "b"), [("x",)])
+    assert text_table((), [(), ()]) == ["", "", ""]
 
 
 @given(text=st.text(max_size=12), width=st.integers(0, 30), right=st.booleans())
@@ -100,6 +136,17 @@ def test_json_chunks_write_each_item_of_a_top_list_apart() -> None:
     assert "".join(pieces) == json.dumps(data, ensure_ascii=False, indent=2)
     odd = {1: "one"}
     assert list(json_chunks(odd)) == [json.dumps(odd, ensure_ascii=False, indent=2)]
+
+
+def test_json_text_past_its_tables_bounds_writes_the_same_bytes() -> None:
+    """Thousands of distinct keys and a nesting 80 deep pass the bounds of the remembered key
+    texts and encoders: what is not remembered is written alike."""
+    wide = {f"key {i}": [i] for i in range(5000)}
+    assert json_text(wide) == json.dumps(wide, ensure_ascii=False, indent=2)
+    deep: object = ["bottom", 1]
+    for _ in range(80):
+        deep = [deep, ["x", 1]]
+    assert json_text(deep) == json.dumps(deep, ensure_ascii=False, indent=2)
 
 
 def test_json_text_leaves_what_it_does_not_know_to_the_standard_encoder() -> None:

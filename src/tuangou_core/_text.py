@@ -9,12 +9,14 @@ member in Chinese.
 
 from __future__ import annotations
 
+import _json
 import html
 import json
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from itertools import repeat
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["display_width", "html_table", "json_chunks", "json_text", "pad", "text_table"]
 
@@ -44,17 +46,39 @@ def text_table(
     right: Collection[int] = (),
 ) -> list[str]:
     """Rows as aligned text lines, two spaces in; columns in *right* aligned right."""
+    if not header or not {len(header)}.issuperset(map(len, rows)):
+        return _ragged_table(header, rows, right)
+    # Column by column, so that each cell is measured and padded inside C (map), not by a
+    # Python call per cell: a day's statement has hundreds of thousands of cells.
+    padded = []
+    for index, column in enumerate(zip(header, *rows, strict=True)):
+        cells = list(map(str, column))
+        flush = index in right
+        if "".join(cells).isascii():  # one column a character: the str methods pad exactly
+            size = max(map(len, cells))
+            cells = list(map(str.rjust if flush else str.ljust, cells, repeat(size)))
+        else:
+            size = max(map(display_width, cells))
+            cells = [pad(cell, size, right=flush) for cell in cells]
+        padded.append(cells)
+    padded[0] = list(map("  ".__add__, padded[0]))
+    return list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+
+
+def _ragged_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], right: Collection[int]
+) -> list[str]:
+    # No columns, or rows whose lengths differ from the header's: the cell loop, which fails
+    # on a ragged row exactly as it always has.
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
     rights = [i in right for i in range(len(header))]
     out = []
     for row in cells:
-        parts = []
-        for cell, width, flush in zip(row, widths, rights, strict=True):
-            if cell.isascii():  # one column a character: the str methods pad it exactly
-                parts.append(cell.rjust(width) if flush else cell.ljust(width))
-            else:
-                parts.append(pad(cell, width, right=flush))
+        parts = [
+            pad(cell, width, right=flush)
+            for cell, width, flush in zip(row, widths, rights, strict=True)
+        ]
         out.append(("  " + "  ".join(parts)).rstrip())
     return out
 
@@ -101,7 +125,10 @@ def json_chunks(data: Any) -> Iterator[str]:
             yield head + "["
             separator = "\n    "
             for item in value:
-                yield separator + _encoded(item, "\n    ")
+                try:
+                    yield separator + _encode(item, "\n    ")
+                except _Unusual:
+                    yield separator + _dumped(item, "\n    ")
                 separator = ",\n    "
             yield "\n  ]"
         else:
@@ -113,9 +140,48 @@ def _encoded(value: Any, newline: str) -> str:
     try:
         return _encode(value, newline)
     except _Unusual:
-        # The standard encoder writes a nested value as it writes it alone, each line break
-        # followed by the nesting's indent; a JSON text's strings hold no raw line break.
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
+        return _dumped(value, newline)
+
+
+def _dumped(value: Any, newline: str) -> str:
+    # The standard encoder writes a nested value as it writes it alone, each line break
+    # followed by the nesting's indent; a JSON text's strings hold no raw line break.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
+
+
+def _unusual(value: Any) -> Any:
+    raise _Unusual
+
+
+_SCALARS: Final = frozenset({str, int, bool, type(None)})
+_KEYS: Final = frozenset({str})
+_FLAT: dict[str, Callable[[object, int], Any]] = {}
+"""The C encoder of flat containers, by the line break and indent of their items."""
+
+
+def _flat(inner: str) -> Callable[[object, int], Any]:
+    """The C encoder writing a flat container's items *inner* apart: what the indenting
+    encoder writes of a container holding no container, but for the breaks after its opening
+    bracket and before its closing one."""
+    found = _FLAT.get(inner)
+    if found is None:
+        found = _json.make_encoder(
+            None, _unusual, encode_basestring, None, ": ", "," + inner, False, False, True
+        )
+        if len(_FLAT) < 64:  # one per depth: a bound that real data never reaches
+            _FLAT[inner] = found
+    return found
+
+
+_HEADS: dict[str, str] = {}
+"""A key's encoded text and its separator: a statement's rows repeat a dozen keys."""
+
+
+def _head(key: str) -> str:
+    head = encode_basestring(key) + ": "
+    if len(_HEADS) < 4096:  # the keys of real data are few; odd data must not grow it
+        _HEADS[key] = head
+    return head
 
 
 def _encode(value: Any, newline: str) -> str:
@@ -126,16 +192,29 @@ def _encode(value: Any, newline: str) -> str:
         if not value:
             return "{}"
         inner = newline + "  "
+        if not _KEYS.issuperset(map(type, value)):
+            raise _Unusual
+        if _SCALARS.issuperset(map(type, value.values())):
+            text = "".join(_flat(inner)(value, 0))
+            return f"{{{inner}{text[1:-1]}{newline}}}"
         items = []
         for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            items.append(f"{encode_basestring(key)}: {_encode(item, inner)}")
+            head = _HEADS.get(key) or _head(key)
+            kind = type(item)
+            if kind is str:
+                items.append(head + encode_basestring(item))
+            elif (kind is list or kind is tuple) and not item:
+                items.append(head + "[]")
+            else:
+                items.append(head + _encode(item, inner))
         return f"{{{inner}{(',' + inner).join(items)}{newline}}}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = newline + "  "
+        if _SCALARS.issuperset(map(type, value)):
+            text = "".join(_flat(inner)(value, 0))
+            return f"[{inner}{text[1:-1]}{newline}]"
         return f"[{inner}{(',' + inner).join([_encode(item, inner) for item in value])}{newline}]"
     if kind is int:
         return int.__repr__(value)

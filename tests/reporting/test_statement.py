@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 
 from tuangou_core.errors import InvalidInput
@@ -13,7 +14,7 @@ from tuangou_core.group import CampaignState, ReplayStep, run
 from tuangou_core.interchange import parse, settle
 from tuangou_core.money import Money
 from tuangou_core.reporting import statement_of
-from tuangou_core.reporting._statement import _OrderData
+from tuangou_core.reporting._statement_data import OrderData
 from tuangou_core.reporting._statement_text import _Amounts
 
 HUGE = "6000000000000.00"
@@ -104,7 +105,26 @@ def test_a_statement_reads_steps_once_and_the_state_after_them() -> None:
 
 def test_json_rows_write_an_amount_of_another_currency_by_its_own_text() -> None:
     """The rows' amount texts are remembered for the statement's currency only."""
-    rows = _OrderData("CNY")
+    rows = OrderData("CNY")
     assert rows.text(Money(7000, "JPY")) == "7000"
     assert rows.text(Money(7000)) == "70.00"
     assert rows.texts == {7000: "70.00"}
+
+
+def test_an_order_line_of_another_currency_prints_each_amount_by_its_own_text() -> None:
+    """A statement built by hand with an order in yen: its row in the JSON and in the text
+    writes each amount as that amount's own text, not the statement's remembered ones."""
+    scenario = parse(_two_huge_payments())
+    steps, fold = run(scenario.campaign, scenario.commands)
+    statement = statement_of(steps, fold.state)
+    yen = attrs.evolve(
+        statement.orders[0],
+        due=Money(7000, "JPY"),
+        paid=Money(7000, "JPY"),
+        refunded=Money(1000, "JPY"),
+    )
+    mixed = attrs.evolve(statement, orders=(yen, *statement.orders[1:]))
+    row = mixed.to_data()["orders"][0]
+    assert [row[k] for k in ("due", "paid", "refunded", "net")] == ["7000", "7000", "1000", "6000"]
+    line = next(x for x in mixed.text().splitlines() if x.split()[:2] == ["g1", "u1"])
+    assert line.split()[3:] == ["7000", "7000", "1000", "6000"]

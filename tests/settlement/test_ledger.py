@@ -727,14 +727,16 @@ def test_an_unsound_entry_fails_the_tally_as_it_fails_the_journal(
 ) -> None:
     """A split posted off by a fen makes an unbalanced entry: the tally counts nothing of it
     and the entry itself is refused, as when the journal keeps its entries."""
-    real = _journal._Journal.line
+    real = _journal._Journal.add
 
-    def off_by_one(self: Any, account: Account, minor: int, grows: Side, party: str = "") -> Any:
-        if account is Account.MERCHANT_PAYABLE:
-            minor += 1
-        return real(self, account, minor, grows, party)
+    def off_by_one(self: Any, at: Any, memo: str, lines: list[Any], book: Any) -> None:
+        lines = [
+            (account, side, minor + (account is Account.MERCHANT_PAYABLE), party)
+            for account, side, minor, party in lines
+        ]
+        real(self, at, memo, lines, book)
 
-    monkeypatch.setattr(_journal._Journal, "line", off_by_one)
+    monkeypatch.setattr(_journal._Journal, "add", off_by_one)
     for book in (journal, journal_trial_balance):
         with pytest.raises(InvalidInput) as error:
             book(five_paid(), CAMPAIGN)

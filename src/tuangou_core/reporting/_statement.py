@@ -7,6 +7,7 @@ its reason, for a person. Every figure is computed from the events and the final
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -29,6 +30,7 @@ from tuangou_core.group import (
 from tuangou_core.money import Money
 from tuangou_core.pricing import Quote
 from tuangou_core.refunds import RefundReason
+from tuangou_core.reporting._statement_data import OrderData
 from tuangou_core.reporting._statement_text import statement_text
 from tuangou_core.reporting._totals import SplitTotal, Total
 from tuangou_core.settlement import (
@@ -57,6 +59,9 @@ STATEMENT_COLUMNS: Final = (
     "points",
 )
 """The columns of a statement record (:meth:`Statement.to_records`): one per order."""
+
+_PAID: Final = operator.attrgetter("paid.minor")
+_REFUNDED: Final = operator.attrgetter("refunded.minor")
 
 _FORMED: Final = frozenset(
     {OrderStatus.AWAITING_SHIPMENT, OrderStatus.SHIPPED, OrderStatus.COMPLETED}
@@ -161,14 +166,14 @@ class Statement:
     @property
     def paid(self) -> Total:
         """Cash received: every order's, and every unmatched payment's."""
-        stray = [u.amount for u in self.unmatched if not u.authorised]
-        return Total.of((*(o.paid for o in self.orders), *stray), self.currency)
+        stray = sum(u.amount.minor for u in self.unmatched if not u.authorised)
+        return Total(sum(map(_PAID, self.orders)) + stray, self.currency)
 
     @property
     def refunded(self) -> Total:
         """Cash owed back: every order's refunds, and every unmatched payment returned."""
-        stray = [u.amount for u in self.unmatched if not u.authorised]
-        return Total.of((*(o.refunded for o in self.orders), *stray), self.currency)
+        stray = sum(u.amount.minor for u in self.unmatched if not u.authorised)
+        return Total(sum(map(_REFUNDED, self.orders)) + stray, self.currency)
 
     @property
     def net(self) -> Total:
@@ -177,6 +182,7 @@ class Statement:
 
     def to_data(self) -> dict[str, Any]:
         """The JSON form of ``shared/SCENARIO.md``, key for key."""
+        paid, refunded = self.paid, self.refunded
         return {
             "schema": SCHEMA,
             "campaign": self.campaign,
@@ -184,7 +190,7 @@ class Statement:
             "groups": [
                 {
                     "id": g.id,
-                    "status": g.status.value,
+                    "status": g.status._value_,
                     "members": g.members,
                     "virtual": g.virtual,
                     "unit_price": str(g.unit_price),
@@ -193,7 +199,7 @@ class Statement:
                 }
                 for g in self.groups
             ],
-            "orders": _OrderData(self.currency).rows(self.orders),
+            "orders": OrderData(self.currency).rows(self.orders),
             "rejected": [{"event": r.event, "code": str(r.code)} for r in self.rejected],
             "unmatched": [
                 {
@@ -206,9 +212,9 @@ class Statement:
                 for u in self.unmatched
             ],
             "totals": {
-                "paid": str(self.paid),
-                "refunded": str(self.refunded),
-                "net": str(self.net),
+                "paid": str(paid),
+                "refunded": str(refunded),
+                "net": str(paid - refunded),
             },
             "split": {
                 **{name: str(value) for name, value in self.split.parts().items()},
@@ -285,57 +291,6 @@ class Statement:
         )
 
 
-class _OrderData:
-    """The orders' JSON rows. A busy day's orders share a handful of amounts and splits, so
-    each amount's text and each split's row is written once (the rows themselves are each
-    their own dicts: a caller may edit one without touching another)."""
-
-    def __init__(self, currency: str) -> None:
-        self.currency = currency
-        self.texts: dict[int, str] = {}
-        self.splits: dict[int, tuple[Split, dict[str, str]]] = {}
-
-    def text(self, amount: Money) -> str:
-        found = self.texts.get(amount.minor)
-        if found is None or amount.currency != self.currency:
-            found = str(amount)
-            if amount.currency == self.currency:
-                self.texts[amount.minor] = found
-        return found
-
-    def split(self, split: Split) -> dict[str, str]:
-        known = self.splits.get(id(split))
-        if known is None or known[0] is not split:
-            text = self.text
-            row = {name: text(value) for name, value in split.parts().items()}
-            row["subsidy"] = text(split.subsidy)
-            known = self.splits[id(split)] = (split, row)
-        return dict(known[1])
-
-    def rows(self, orders: Sequence[OrderLine]) -> list[dict[str, Any]]:
-        text = self.text
-        out = []
-        for order in orders:
-            data: dict[str, Any] = {
-                "group": order.group,
-                "member": order.member,
-                "status": order.status,
-                "due": text(order.due),
-                "paid": text(order.paid),
-                "refunded": text(order.refunded),
-                "net": text(order.net),
-                "refunds": [
-                    {"id": r.refund_id, "amount": text(r.amount), "reason": r.reason.value}
-                    for r in order.refunds
-                ],
-                "split": self.split(order.split),
-            }
-            if order.points is not None:
-                data["points"] = order.points
-            out.append(data)
-        return out
-
-
 class _Splits:
     """Each order's contract split, worked out once per distinct (net, due, discount): the
     orders of a campaign mostly share their figures, and their quotes are shared objects."""
@@ -343,55 +298,98 @@ class _Splits:
     def __init__(self, fees: FeeSchedule) -> None:
         self.fees = fees
         self.splits: dict[tuple[int, int, int], Split] = {}
-        self.discounts: dict[int, tuple[Quote, Money]] = {}
+        self.discounts: dict[int, tuple[Quote, int]] = {}
 
     def of(self, order: Order) -> Split:
         quote = order.quote
         known = self.discounts.get(id(quote))
         if known is None or known[0] is not quote:
-            known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM))
-        net, due, discount = order.net, order.due, known[1]
+            known = self.discounts[id(quote)] = (quote, quote.funded_by(Funder.PLATFORM).minor)
         # Keyed by the minor units: one campaign, one currency; an int hashes in C.
-        key = (net.minor, due.minor, discount.minor)
+        key = (order.paid.minor - order.refunded.minor, quote.total.minor, known[1])
         split = self.splits.get(key)
         if split is None:
-            split = self.splits[key] = split_order(net, due, discount, self.fees)
+            discount = quote.funded_by(Funder.PLATFORM)
+            split = self.splits[key] = split_order(order.net, order.due, discount, self.fees)
         return split
 
 
-def _order_line(
-    order: Order, state: CampaignState, refunds: tuple[RefundDue, ...], splits: _Splits
-) -> OrderLine:
-    campaign = state.campaign
-    split = splits.of(order)
-    points = None
-    if campaign.points is not None:
-        points = campaign.points.standing(order.net) if order.status in _FORMED else 0
-    return OrderLine(
-        order.group,
-        order.member,
-        order.status.value,
-        order.due,
-        order.paid,
-        order.refunded,
-        refunds,
-        split,
-        points,
-    )
+class _Lines:
+    """The orders' lines, their split totals, points and leaders, gathered in one pass over
+    the orders (each distinct split counted, then summed once per distinct split)."""
+
+    def __init__(self, state: CampaignState, groups: Sequence[GroupState]) -> None:
+        campaign = state.campaign
+        self.currency = campaign.currency
+        self.splits = _Splits(campaign.fees)
+        self.rule = campaign.points
+        named = campaign.fees.leader
+        self.leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
+        self.counts: dict[int, list[Any]] = {}  # id of a split → [split, orders with it]
+        self.earned: dict[str, int] = {}
+        self.standing = 0
+
+    def lines(
+        self, orders: Iterable[Order], refunds: Mapping[tuple[str, str], list[RefundDue]]
+    ) -> tuple[OrderLine, ...]:
+        """Each order's line (with its refunds), counting its split, leader share and
+        points as it goes."""
+        split_of, counts, earned = self.splits.of, self.counts, self.earned
+        standings: dict[int, int] = {}  # net → points a formed order stands at
+        leader_of, rule, standing = self.leader_of, self.rule, 0
+        out = []
+        for order in orders:
+            split = split_of(order)
+            counted = counts.get(id(split))
+            if counted is None:
+                counts[id(split)] = [split, 1]
+            else:
+                counted[1] += 1
+            leader = split.leader.minor
+            if leader:
+                who = leader_of[order.group]
+                earned[who] = earned.get(who, 0) + leader
+            status = order.status
+            points = None
+            if rule is not None:
+                points = 0
+                if status in _FORMED:
+                    net = order.paid.minor - order.refunded.minor
+                    points = standings.get(net)
+                    if points is None:
+                        points = standings[net] = rule.standing(order.net)
+                    standing += points
+            found = refunds.get((order.group, order.member))
+            out.append(
+                OrderLine(
+                    order.group,
+                    order.member,
+                    status._value_,  # .value is a Python property; the member's own slot
+                    order.quote.total,
+                    order.paid,
+                    order.refunded,
+                    () if found is None else tuple(found),
+                    split,
+                    points,
+                )
+            )
+        self.standing = standing
+        return tuple(out)
+
+    def split_total(self) -> SplitTotal:
+        sums = dict.fromkeys(_SPLIT_FIELDS, 0)
+        for split, count in self.counts.values():
+            for name in _SPLIT_FIELDS:
+                sums[name] += getattr(split, name).minor * count
+        currency = self.currency
+        return SplitTotal(*(Total(sums[name], currency) for name in _SPLIT_FIELDS))
+
+    def leaders(self) -> tuple[LeaderLine, ...]:
+        currency = self.currency
+        return tuple(LeaderLine(who, Total(minor, currency)) for who, minor in self.earned.items())
 
 
-def _leaders(
-    state: CampaignState, groups: Sequence[GroupState], orders: Sequence[OrderLine]
-) -> tuple[LeaderLine, ...]:
-    named = state.campaign.fees.leader
-    currency = state.campaign.currency
-    leader_of = {g.id: (g.leader if named == "opener" else named) for g in groups}
-    earned: dict[str, int] = {}
-    for order in orders:
-        if order.split.leader.minor:
-            leader = leader_of[order.group]
-            earned[leader] = earned.get(leader, 0) + order.split.leader.minor
-    return tuple(LeaderLine(leader, Total(minor, currency)) for leader, minor in earned.items())
+_SPLIT_FIELDS: Final = tuple(f.name for f in attrs.fields(SplitTotal))
 
 
 def statement_of(
@@ -406,12 +404,20 @@ def statement_of(
     events: list[Event] = []
     rejected: list[Rejection] = []
     unmatched: list[UnmatchedLine] = []
+    refunds: dict[tuple[str, str], list[RefundDue]] = {}
+    stray = RefundReason.UNMATCHED_PAYMENT
     for step in steps:
-        events += step.events
+        found = step.events
+        events += found
         if step.rejected is not None:
             rejected.append(Rejection(step.index, step.rejected.code, step.rejected.message))
-        for e in step.events:
-            if isinstance(e, PaymentUnmatched):
+        # By exact type, as the books read events: an event of any other type is refused by
+        # them (unknown_event), so the statement never stands on one.
+        for e in found:
+            if type(e) is RefundDue:
+                if e.reason is not stray:
+                    refunds.setdefault((e.group, e.member), []).append(e)
+            elif type(e) is PaymentUnmatched:
                 unmatched.append(
                     UnmatchedLine(
                         step.index, e.group, e.member, e.payment_id, e.amount, e.authorised
@@ -421,17 +427,10 @@ def statement_of(
         state = state()
     campaign = state.campaign
     currency = campaign.currency
-    refunds: dict[tuple[str, str], list[RefundDue]] = {}
-    for event in events:
-        if isinstance(event, RefundDue) and event.reason is not RefundReason.UNMATCHED_PAYMENT:
-            refunds.setdefault((event.group, event.member), []).append(event)
-    splits = _Splits(campaign.fees)
-    orders = tuple(
-        _order_line(o, state, tuple(refunds.get((o.group, o.member), ())), splits)
-        for o in state.orders()
-    )
-    del refunds
     ordered_groups = sorted(state.groups.values(), key=lambda g: (g.opened_at, _first_seq(g)))
+    lines = _Lines(state, ordered_groups)
+    orders = lines.lines(state.orders(), refunds)
+    del refunds
     groups = tuple(
         GroupLine(g.id, g.status, g.members, g.virtual, g.unit_price, g.winners, g.leader)
         for g in ordered_groups
@@ -440,7 +439,7 @@ def statement_of(
     books = journal_trial_balance(events, campaign)
     sums = {row.account: row for row in books.rows}
     rule = campaign.points
-    standing = sum(o.points or 0 for o in orders)
+    standing = lines.standing
     liability = Total(rule.value.minor * standing if rule else 0, currency)
     return Statement(
         campaign.id,
@@ -449,8 +448,8 @@ def statement_of(
         orders,
         tuple(rejected),
         tuple(unmatched),
-        SplitTotal.of((o.split for o in orders), currency),
-        _leaders(state, ordered_groups, orders),
+        lines.split_total(),
+        lines.leaders(),
         standing,
         liability,
         rule.funded_by.value if rule else Funder.MERCHANT.value,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tuangou_core._text import text_table
 from tuangou_core.money import Money, format_minor
+from tuangou_core.settlement import Split
 
 if TYPE_CHECKING:
     from tuangou_core.reporting._statement import Statement
@@ -17,7 +18,6 @@ def statement_text(statement: Statement) -> str:
     """*statement* as tables: groups, orders and refunds, unmatched money, rejections,
     totals, the split, the leaders, the points and the ledger."""
     s = statement
-    text = _Amounts(s.currency).text
     lines = [f"Statement for campaign {s.campaign} ({s.currency})", ""]
     lines += ["Groups"]
     lines += text_table(
@@ -25,7 +25,7 @@ def statement_text(statement: Statement) -> str:
         [
             (
                 g.id,
-                g.status.value,
+                g.status._value_,
                 g.members,
                 g.virtual,
                 g.unit_price,
@@ -37,17 +37,8 @@ def statement_text(statement: Statement) -> str:
         right={2, 3, 4},
     )
     lines += ["", "Orders"]
-    rows: list[Sequence[object]] = []
-    for o in s.orders:
-        kept = text(o.paid, o.refunded)
-        rows.append(
-            (o.group, o.member, o.status, text(o.due), text(o.paid), text(o.refunded), kept)
-        )
-        for refund in o.refunds:
-            refunded = text(refund.amount)
-            rows.append(
-                ("", f"  refund {refund.refund_id}", refund.reason.value, "", "", refunded, "")
-            )
+    amounts = _Amounts(s.currency)
+    rows, split_rows, left_out = _order_rows(s, amounts)
     lines += text_table(
         ("group", "member", "status", "due", "paid", "refunded", "net"),
         rows,
@@ -72,20 +63,6 @@ def statement_text(statement: Statement) -> str:
     lines += ["", "Totals"]
     lines += text_table(("paid", "refunded", "net"), [(s.paid, s.refunded, s.net)], right={0, 1, 2})
     lines += ["", "Split by order (分账, per order on its net; the totals are their sums)"]
-    split_rows: list[Sequence[object]] = [
-        (
-            o.group,
-            o.member,
-            text(o.paid, o.refunded),
-            text(o.split.payment_fee),
-            text(o.split.platform),
-            text(o.split.leader),
-            text(o.split.merchant),
-            text(o.split.subsidy),
-        )
-        for o in s.orders
-        if o.net.minor or o.split.subsidy.minor
-    ]
     split = s.split
     split_rows.append(
         (
@@ -109,7 +86,6 @@ def statement_text(statement: Statement) -> str:
         + signed_sum([split.payment_fee, split.platform, split.leader, split.merchant], split.net)
         + " (the net)"
     ]
-    left_out = sum(1 for o in s.orders if not (o.net.minor or o.split.subsidy.minor))
     if left_out:
         orders = "order keeps" if left_out == 1 else "orders keep"
         lines += [f"  {left_out} {orders} no cash and split nothing: not listed"]
@@ -152,12 +128,56 @@ def statement_text(statement: Statement) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _order_rows(
+    s: Statement, amounts: _Amounts
+) -> tuple[list[Sequence[object]], list[Sequence[object]], int]:
+    """The orders table's rows (each order, then its refunds), the split table's (the orders
+    that keep cash or a subsidy), and how many orders the split table leaves out."""
+    rows: list[Sequence[object]] = []
+    split_rows: list[Sequence[object]] = []
+    left_out = 0
+    texts, text, currency = amounts.texts, amounts.minor, s.currency
+    for o in s.orders:
+        due, paid, refunded = o.due, o.paid, o.refunded
+        if due.currency == paid.currency == refunded.currency == currency:
+            net = paid.minor - refunded.minor
+            kept = texts.get(net) or text(net)
+            rows.append(
+                (
+                    o.group,
+                    o.member,
+                    o.status,
+                    texts.get(due.minor) or text(due.minor),
+                    texts.get(paid.minor) or text(paid.minor),
+                    texts.get(refunded.minor) or text(refunded.minor),
+                    kept,
+                )
+            )
+        else:  # a statement built by hand may mix currencies: each amount says its own
+            net = o.net.minor
+            kept = amounts.text(paid, refunded)
+            row = (amounts.text(due), amounts.text(paid), amounts.text(refunded), kept)
+            rows.append((o.group, o.member, o.status, *row))
+        for refund in o.refunds:
+            back = amounts.text(refund.amount)
+            rows.append(
+                ("", f"  refund {refund.refund_id}", refund.reason._value_, "", "", back, "")
+            )
+        split = o.split
+        if net or split.subsidy.minor:
+            split_rows.append((o.group, o.member, kept, *amounts.split(split)))
+        else:
+            left_out += 1
+    return rows, split_rows, left_out
+
+
 class _Amounts:
     """Amounts as text, each distinct figure written once: a day's orders share a handful."""
 
     def __init__(self, currency: str) -> None:
         self.currency = currency
         self.texts: dict[int, str] = {}
+        self.splits: dict[int, tuple[Split, tuple[str, ...]]] = {}
 
     def text(self, amount: Money, less: Money | None = None) -> str:
         """*amount* (less *less*, the net of an order) as text."""
@@ -166,10 +186,22 @@ class _Amounts:
         ):
             return str(amount if less is None else amount - less)
         minor = amount.minor if less is None else amount.minor - less.minor
-        found = self.texts.get(minor)
-        if found is None:
-            found = self.texts[minor] = format_minor(minor, self.currency)
+        return self.texts.get(minor) or self.minor(minor)
+
+    def minor(self, minor: int) -> str:
+        found = self.texts[minor] = format_minor(minor, self.currency)
         return found
+
+    def split(self, split: Split) -> tuple[str, ...]:
+        """The split's payment fee, platform, leader, merchant and subsidy as text (each
+        shared split's once)."""
+        known = self.splits.get(id(split))
+        if known is None or known[0] is not split:
+            text = self.text
+            parts = (split.payment_fee, split.platform, split.leader, split.merchant)
+            figures = (*map(text, parts), text(split.subsidy))
+            known = self.splits[id(split)] = (split, figures)
+        return known[1]
 
 
 def signed_sum(parts: Sequence[Total | Money], total: Total | Money) -> str:

@@ -44,7 +44,7 @@ from tuangou_core.group import (
     amount_in,
     fold_events,
 )
-from tuangou_core.money import Currency, format_minor
+from tuangou_core.money import Currency, Money, format_minor
 from tuangou_core.settlement._accounts import Account
 from tuangou_core.settlement._balances import Balance
 
@@ -91,6 +91,7 @@ class _Audit:
         "formed",
         "groups",
         "lottery",
+        "platform",
         "quotes",
         "refunded",
         "settled_by",
@@ -107,8 +108,13 @@ class _Audit:
         self.quotes: dict[_Key, tuple[int, int]] = {}  # order → (due, platform discount)
         self.groups: dict[str, list[_Key]] = {}
         self.formed: set[_Key] = set()
+        # Quotes are shared between orders: each one's platform discount summed once (the
+        # quote kept alive with it, so its id stays its own).
+        self.platform: dict[int, tuple[Any, int]] = {}
 
     def money(self, amount: Any, index: int) -> int:
+        if type(amount) is Money and amount.currency == self.currency:
+            return amount.minor  # what amount_in returns, without the call
         return amount_in(amount, self.currency, index, "the audit")
 
     def net(self, key: _Key) -> int:
@@ -138,14 +144,19 @@ class _Audit:
         key = (event.group, event.member)
         if key not in self.quotes:
             self.groups.setdefault(event.group, []).append(key)
-        platform = sum(
-            step.amount.minor for step in event.quote.steps if step.funder is Funder.PLATFORM
-        )
-        self.quotes[key] = (event.quote.total.minor, platform)
+        quote = event.quote
+        known = self.platform.get(id(quote))
+        if known is None or known[0] is not quote:
+            platform = sum(
+                step.amount.minor for step in quote.steps if step.funder is Funder.PLATFORM
+            )
+            known = self.platform[id(quote)] = (quote, platform)
+        self.quotes[key] = (quote.total.minor, known[1])
 
     def group_formed(self, event: GroupFormed, _index: int) -> None:
         if not self.lottery:
-            self.formed.update(k for k in self.groups.get(event.group, ()) if self.net(k) > 0)
+            net = self.net
+            self.formed.update([k for k in self.groups.get(event.group, ()) if net(k) > 0])
 
     def drawn(self, event: WinnersDrawn, _index: int) -> None:
         self.formed.update((event.group, member) for member in event.winners)
@@ -200,20 +211,36 @@ def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, int]:
     points = 0
     rule = campaign.points
     scale = Currency.of(campaign.currency).scale
-    for key in work.settled_by:
-        net = work.net(key)
-        due, discount = work.quotes.get(key, (0, 0))
-        fee, take, subsidy, leader, merchant = (
-            _split(net, due, discount, campaign.fees) if net > 0 else (0, 0, 0, 0, 0)
-        )
+    nothing = (0, 0, 0, 0, 0)
+    # Orders mostly share their figures: each distinct (net, due, discount) split once.
+    known: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    fees = takes = subsidies = leaders = merchants = 0
+    formed, quotes, paid, refunded = work.formed, work.quotes, work.cash, work.refunded
+    for key, payment in work.settled_by.items():
+        # _Audit.net of the order, its settling payment in hand.
+        net = 0 if payment is None else paid.get(payment, 0) - refunded.get(payment, 0)
+        if net > 0:
+            due, discount = quotes.get(key, (0, 0))
+            figures = (net, due, discount)
+            parts = known.get(figures)
+            if parts is None:
+                parts = known[figures] = _split(net, due, discount, campaign.fees)
+            if rule is not None and key in formed:
+                points += net // scale * rule.earn_per_unit
+        else:
+            parts = nothing
+        fee, take, subsidy, leader, merchant = parts
         split_cash += net
-        totals[Account.PROCESSOR_FEES] += fee
-        totals[Account.PLATFORM_REVENUE] += take
-        totals[Account.PLATFORM_SUBSIDY] += subsidy
-        totals[Account.LEADER_PAYABLE] += leader
-        totals[Account.MERCHANT_PAYABLE] += merchant
-        if rule is not None and key in work.formed and net > 0:
-            points += net // scale * rule.earn_per_unit
+        fees += fee
+        takes += take
+        subsidies += subsidy
+        leaders += leader
+        merchants += merchant
+    totals[Account.PROCESSOR_FEES] = fees
+    totals[Account.PLATFORM_REVENUE] = takes
+    totals[Account.PLATFORM_SUBSIDY] = subsidies
+    totals[Account.LEADER_PAYABLE] = leaders
+    totals[Account.MERCHANT_PAYABLE] = merchants
     totals[Account.REFUNDS_PAYABLE] = cash - split_cash
     if rule is not None:
         value = points * rule.value.minor

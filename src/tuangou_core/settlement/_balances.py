@@ -7,6 +7,7 @@ minor units and printed exactly (:func:`~tuangou_core.money.format_minor`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Final
 
 import attrs
 
@@ -209,6 +210,8 @@ def _trial(rows: tuple[Balance, ...], entries: int, unbalanced: tuple[str, ...])
     return TrialBalance(rows, debit_column, credit_column, entries, rows[0].currency, unbalanced)
 
 
+_DEBIT: Final = Side.DEBIT
+
 Line = tuple[Account, Side, int, str]
 """A posting not yet built: account, side, minor units (in the journal's currency), party."""
 
@@ -229,15 +232,16 @@ class TrialTally:
         """Count one entry's *lines* in; False, counting nothing, when they would not make a
         sound entry (fewer than two, an amount not positive, debits unequal to credits)."""
         gap = 0
+        debit = _DEBIT
         for _account, side, minor, _party in lines:
             if minor <= 0:
                 return False
-            gap += minor if side is Side.DEBIT else -minor
+            gap += minor if side is debit else -minor
         if gap or len(lines) < 2:
             return False
         debits, credits = self.debits, self.credits
         for account, side, minor, _party in lines:
-            if side is Side.DEBIT:
+            if side is debit:
                 debits[account] += minor
             else:
                 credits[account] += minor
