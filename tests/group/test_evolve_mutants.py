@@ -136,25 +136,25 @@ def test_each_order_holds_its_join_payment_and_refunds() -> None:
 
 
 def test_time_lets_go_of_holds_deadlines_and_draws_that_no_longer_matter() -> None:
-    """At 10:20 (u9 opens g2) u1's and u2's holds are paid and let go, u9's stays; at the next
-    day's 10:05 g1's deadline (formed) goes, and g2's (failed) too."""
+    """At 10:16 (u8 opens g2) u1's hold (due 10:15) and u2's (due then) are paid and let go,
+    u8's stays; at the next day's 10:05 g1's deadline (formed) goes, and g2's (failed) too."""
     run = formed_and_refunded()
-    run.open("g2", "u8", 20)
-    assert list(run.state.holds) == [(at(35), 8, "g2", "u8")]
-    run.do(Tick(at(24 * 60 + 25)))
+    run.open("g2", "u8", 16)
+    assert list(run.state.holds) == [(at(31), 8, "g2", "u8")]
+    run.do(Tick(at(24 * 60 + 16)))
     assert (list(run.state.holds), list(run.state.deadlines)) == ([], [])
 
 
 def test_a_lotterys_draw_deadline_stays_until_drawn_then_goes() -> None:
-    """Formed at 10:01: the draw is due by 10:01 next day; once drawn, the next event lets
-    it go."""
+    """Formed at 10:01: the draw is due by 10:01 next day; once drawn, an event at that
+    instant lets it go."""
     run = Run(campaign(rule="lottery", size=2, winners=1))
     run.open("g1", "u1")
     run.pay("g1", "u1")
     run.join_and_pay("g1", "u2", 1)
     assert list(run.state.draws) == [(at(24 * 60 + 1), 6, "g1")]
     run.do(Draw(at(2), "g1", "seed"))
-    run.open("g2", "u9", 24 * 60 + 2)
+    run.open("g2", "u9", 24 * 60 + 1)  # exactly at the draw deadline
     assert list(run.state.draws) == []
     group = run.group("g1")
     assert (group.drawn, len(group.winners)) == (True, 1)
@@ -164,15 +164,18 @@ def test_a_lotterys_draw_deadline_stays_until_drawn_then_goes() -> None:
 
 def test_a_cancelled_order_is_reopened_by_a_new_join() -> None:
     """u2 leaves unpaid at 10:02 (cancelled, its unit back); joining again at 10:05 with two
-    units makes the same order pending again: a new hold (10:20), its quantity and due."""
-    run = Run(campaign(size=3, stock=10))
+    units makes the same order pending again beside u3's and u4's: a new hold (10:20), its quantity
+    and due, its coupons not settled."""
+    run = Run(campaign(size=5, stock=10))
     run.open("g1", "u1")
     run.pay("g1", "u1")
     run.join("g1", "u2", 1)
+    run.join("g1", "u3", 1)
+    run.join("g1", "u4", 1)
     run.do(Cancel(at(2), "g1", "u2"))
     assert (run.status("g1", "u2"), run.group("g1").pending, run.state.units["u2"]) == (
         OrderStatus.CANCELLED,
-        0,
+        2,
         0,
     )
     run.join("g1", "u2", 5, qty=2)
@@ -183,8 +186,9 @@ def test_a_cancelled_order_is_reopened_by_a_new_join() -> None:
         at(5),
         at(20),
     )
-    assert (order.due, run.group("g1").pending, run.state.units["u2"]) == (cny("140.00"), 1, 2)
-    assert list(run.state.holds)[-1] == (at(20), 6, "g1", "u2")
+    assert order.coupons_settled is False
+    assert (order.due, run.group("g1").pending, run.state.units["u2"]) == (cny("140.00"), 3, 2)
+    assert list(run.state.holds)[-1] == (at(20), 10, "g1", "u2")
 
 
 def test_leadership_shipping_and_completion_change_their_fields_only() -> None:
