@@ -284,3 +284,74 @@ def test_an_event_that_does_not_fit_is_refused_in_words() -> None:
         "'g1'); events apply in the order decide produced them, to the state they were decided "
         "on\", field='event', value='PaymentReceived')"
     )
+
+
+def money_of(run: Run, member: str) -> tuple[Any, ...]:
+    o = run.order("g1", member)
+    return (o.status, o.paid, o.refunded, o.after_sales, o.settled, o.returned, o.unit_refunded)
+
+
+def test_cash_returned_before_an_order_settles_is_not_its_settled_cash() -> None:
+    """u2 pays 50.00 short (returned), then 70.00: paid 120.00, refunded 50.00, settled 70.00;
+    leaving before forming refunds the 70.00 along its payment, its unit counted back."""
+    run = Run(campaign(size=3))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join("g1", "u2", 1)
+    run.pay("g1", "u2", 1, amount="50.00", pid="short")
+    run.pay("g1", "u2", 2, pid="full")
+    assert money_of(run, "u2") == (
+        OrderStatus.AWAITING_GROUP,
+        *(cny("120.00"), cny("50.00"), ZERO, cny("70.00"), ZERO, ZERO),
+    )
+    assert (run.order("g1", "u2").refund_count, run.group("g1").paid) == (1, 2)
+    run.do(Cancel(at(3), "g1", "u2"))
+    assert money_of(run, "u2") == (
+        OrderStatus.REFUNDED,
+        *(cny("120.00"), cny("120.00"), ZERO, cny("70.00"), cny("70.00"), cny("70.00")),
+    )
+    order = run.order("g1", "u2")
+    assert (order.refund_count, order.units_returned, run.group("g1").paid) == (2, 1, 1)
+
+
+def test_after_sales_refunds_add_up_until_the_order_ends() -> None:
+    """u2's two units cost 135.00 (140.00 less 5.00 off): one unit back is 67.50 (the coupon
+    forfeited), then 5.00, then the last 62.50 ends the order; the group stays formed."""
+    coupons = [{"id": "off5", "kind": "amount_off", "amount": "5.00"}]
+    run = Run(campaign(size=2, coupons=coupons))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join("g1", "u2", 1, qty=2, coupons=("off5",))
+    run.pay("g1", "u2", 1)
+    run.do(RequestRefund(at(2), "g1", "u2", units=1))
+    half = cny("67.50")
+    shipped = OrderStatus.AWAITING_SHIPMENT
+    assert money_of(run, "u2") == (shipped, cny("135.00"), half, half, cny("135.00"), half, half)
+    assert (run.order("g1", "u2").units_returned, run.order("g1", "u2").coupons_settled) == (
+        1,
+        True,
+    )
+    run.do(RequestRefund(at(3), "g1", "u2", cny("5.00")))
+    more = cny("72.50")
+    assert money_of(run, "u2") == (shipped, cny("135.00"), more, more, cny("135.00"), more, half)
+    run.do(RequestRefund(at(4), "g1", "u2", cny("62.50")))
+    whole = cny("135.00")
+    assert money_of(run, "u2") == (OrderStatus.REFUNDED, whole, whole, whole, whole, whole, half)
+    assert (run.order("g1", "u2").refund_count, run.group("g1").paid) == (3, 2)
+
+
+def test_a_failed_capture_at_close_order_ends_with_nothing_held() -> None:
+    """The whole 90.00 authorisation released: nothing authorised, the order refunded."""
+    run = Run(
+        campaign(rule="tiered", size=None, price=None, tiers=TIERS, charge="capture_at_close")
+    )
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.do(Tick(at(24 * 60)))
+    order = run.order("g1", "u1")
+    assert (order.status, order.authorised, order.paid, run.group("g1").paid) == (
+        OrderStatus.REFUNDED,
+        ZERO,
+        ZERO,
+        0,
+    )
