@@ -186,7 +186,7 @@ def test_a_cancelled_order_is_reopened_by_a_new_join() -> None:
         at(5),
         at(20),
     )
-    assert order.coupons_settled is False
+    assert (order.coupons, order.coupons_settled) == ((), False)
     assert (order.due, run.group("g1").pending, run.state.units["u2"]) == (cny("140.00"), 3, 2)
     assert list(run.state.holds)[-1] == (at(20), 10, "g1", "u2")
 
