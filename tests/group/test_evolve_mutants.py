@@ -23,6 +23,7 @@ from tuangou_core.group import (
     GroupStatus,
     Join,
     Open,
+    OrderShipped,
     OrderStatus,
     Pay,
     PaymentReceived,
@@ -355,3 +356,80 @@ def test_a_failed_capture_at_close_order_ends_with_nothing_held() -> None:
         ZERO,
         0,
     )
+
+
+def test_a_group_and_an_order_before_anything_settles() -> None:
+    """Just opened, g1 is at the campaign's 70.00 with no virtual member and no forming size;
+    u1's order, unpaid, has settled and returned nothing and its tender is wechat."""
+    run = Run(campaign(size=3))
+    run.open("g1", "u1")
+    group = run.group("g1")
+    assert (group.unit_price, group.virtual, group.formed_size, group.pending) == (
+        cny("70.00"),
+        0,
+        0,
+        1,
+    )
+    order = run.order("g1", "u1")
+    assert (order.settled, order.returned, order.tender, order.payment_id) == (
+        ZERO,
+        ZERO,
+        "wechat",
+        None,
+    )
+
+
+def test_a_duplicate_payments_refund_is_not_returned_along_the_order() -> None:
+    """u1 pays 70.00 twice: the second goes back (refunded 70.00), nothing along p-g1-u1."""
+    run = Run(campaign(size=3))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.pay("g1", "u1", 1, pid="dup")
+    order = run.order("g1", "u1")
+    assert (order.paid, order.refunded, order.settled, order.returned) == (
+        cny("140.00"),
+        cny("70.00"),
+        cny("70.00"),
+        ZERO,
+    )
+
+
+def test_an_event_earlier_than_the_clock_leaves_it() -> None:
+    """The state's clock stays at 10:03 when an event stamped 10:01 is applied."""
+    state = formed_and_refunded().state
+    assert evolve(state, OrderShipped(at(1), "g1", "u1")).clock == at(3)
+
+
+def test_junk_is_refused_naming_its_type() -> None:
+    """A string is no event: unknown_event, named a str."""
+    with pytest.raises(InvalidInput) as caught:
+        evolve(initial_state(campaign(size=2)), "junk")  # type: ignore[arg-type]
+    assert repr(caught.value) == (
+        "InvalidInput('unknown_event', 'the event is a str, not an event the decider knows', "
+        "field='event', value='str')"
+    )
+
+
+def test_holds_go_at_their_due_instant_and_only_once_they_no_longer_hold() -> None:
+    """Size 3, u1 paid (hold due 10:15), u2 unpaid (due 10:16): an event at 10:15 lets u1's
+    go, even though g1 is still open; u2's stays until it lapses."""
+    run = Run(campaign(size=3))
+    run.open("g1", "u1")
+    run.pay("g1", "u1")
+    run.join("g1", "u2", 1)
+    run.open("g2", "u8", 15)
+    assert list(run.state.holds) == [(at(16), 5, "g1", "u2"), (at(30), 8, "g2", "u8")]
+
+
+def test_a_draw_let_go_leaves_a_state_handed_out_alone() -> None:
+    """Read at forming, the state keeps its draw entry after the fold draws and lets it go."""
+    fold = Fold(campaign(rule="lottery", size=2, winners=1))
+    fold.execute(Open(at(0), "g1", "u1"))
+    fold.execute(Pay(at(0), "g1", "u1", "p1", cny("70.00")))
+    fold.execute(Join(at(1), "g1", "u2"))
+    fold.execute(Pay(at(1), "g1", "u2", "p2", cny("70.00")))
+    early = fold.state
+    fold.execute(Draw(at(2), "g1", "seed"))
+    fold.execute(Open(at(24 * 60 + 1), "g2", "u9"))
+    assert list(fold.state.draws) == []
+    assert list(early.draws) == [(at(24 * 60 + 1), 6, "g1")]
