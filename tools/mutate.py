@@ -38,6 +38,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "decide": (("src/tuangou_core/group/_decide.py",), ("tests/group",)),
     "lottery": (("src/tuangou_core/group/_lottery.py",), ("tests/group",)),
     "outcomes": (("src/tuangou_core/group/_outcomes.py",), ("tests/group",)),
+    "evolve": (
+        ("src/tuangou_core/group/_evolve.py", "src/tuangou_core/group/_evolve_money.py"),
+        ("tests/group",),
+    ),
     "group-money": (("src/tuangou_core/group/_money.py",), ("tests/group",)),
     "invariants": (("src/tuangou_core/group/_invariants.py",), ("tests/group",)),
 }

@@ -240,6 +240,8 @@ def test_leadership_passing_before_any_split_moves_nothing() -> None:
     entries = booked(moved)
     assert [e[0][:4] for e in entries] == ["3.1 ", "4.1 ", "6.1 ", "7.1 "]
     assert entries[1][1][4] == ("leader_payable", "credit", "7.00", "u9")
+    # u2 joins after the change: its order is u9's to lead from the start.
+    assert entries[3][1][3] == ("leader_payable", "credit", "7.00", "u9")
 
 
 def test_a_named_leader_keeps_the_share_when_leadership_passes() -> None:

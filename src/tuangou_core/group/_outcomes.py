@@ -174,9 +174,9 @@ def fail(
         released: orders already cancelled by the same step of time, left alone.
         leaving: a member whose own leaving caused the failure, already refunded.
     """
+    # *leaving* is a paid leader who left (an unpaid one is in *released*): the paid orders
+    # below leave it out, and it is no pending order.
     skip = set(released)
-    if leaving is not None:
-        skip.add((group.id, leaving))
     waiting = {OrderStatus.AWAITING_GROUP, OrderStatus.AWAITING_SHIPMENT}
     paid = [o for o in group.orders.values() if o.status in waiting and o.member != leaving]
     pending = [
@@ -198,7 +198,7 @@ def fail(
 # -- money back ---------------------------------------------------------------------------------
 
 
-def refund_event(order: OrderView, plan: RefundPlan, at: datetime, note: str = "") -> RefundDue:
+def refund_event(order: OrderView, plan: RefundPlan, at: datetime, note: str) -> RefundDue:
     """The :class:`RefundDue` that carries *plan* for *order*."""
     (tender,) = plan.tenders
     return RefundDue(
