@@ -128,3 +128,45 @@ def test_an_order_line_of_another_currency_prints_each_amount_by_its_own_text() 
     assert [row[k] for k in ("due", "paid", "refunded", "net")] == ["7000", "7000", "1000", "6000"]
     line = next(x for x in mixed.text().splitlines() if x.split()[:2] == ["g1", "u1"])
     assert line.split()[3:] == ["7000", "7000", "1000", "6000"]
+
+
+@pytest.mark.parametrize("charge", ["prepay_highest", "capture_at_close"])
+def test_the_points_standing_are_booked_whichever_way_cash_comes(charge: str) -> None:
+    """Two members at 80.00 earn 80 points each at 0.01: the statement's 1.60 liability is
+    the ledger's points liability, with the cash paid up front or captured at forming."""
+    at = "2026-03-06T14:0{}:00+08:00".format
+    data = {
+        "schema": 1,
+        "campaign": {
+            "id": "points",
+            "list_price": "100.00",
+            "rule": "tiered",
+            "tiers": [{"size": 2, "price": "80.00"}],
+            "charge": charge,
+        },
+        "points": {"earn_per_unit": 1, "value": "0.01", "funded_by": "platform"},
+        "events": [
+            {"at": at(0), "type": "open", "group": "g1", "member": "u1"},
+            {
+                "at": at(1),
+                "type": "pay",
+                "group": "g1",
+                "member": "u1",
+                "payment_id": "p1",
+                "amount": "80.00",
+            },
+            {"at": at(2), "type": "join", "group": "g1", "member": "u2"},
+            {
+                "at": at(3),
+                "type": "pay",
+                "group": "g1",
+                "member": "u2",
+                "payment_id": "p2",
+                "amount": "80.00",
+            },
+        ],
+    }
+    statement = settle(parse(data))
+    assert (statement.points_standing, str(statement.points_liability)) == (160, "1.60")
+    assert statement.to_data()["ledger"] == {"balanced": True, "entries": 6, "audited": True}
+    assert statement.balances["points_liability"].credits == 160  # fen: 1.60

@@ -155,8 +155,10 @@ class _Audit:
 
     def group_formed(self, event: GroupFormed, _index: int) -> None:
         if not self.lottery:
-            net = self.net
-            self.formed.update([k for k in self.groups.get(event.group, ()) if net(k) > 0])
+            # A paid order forms even with no cash yet (capture_at_close captures it after
+            # GroupFormed); its points are counted on the net it ends with.
+            settled = self.settled_by
+            self.formed.update([k for k in self.groups.get(event.group, ()) if k in settled])
 
     def drawn(self, event: WinnersDrawn, _index: int) -> None:
         self.formed.update((event.group, member) for member in event.winners)

@@ -394,7 +394,9 @@ class _Journal:
         if self.lottery:
             return  # a lottery's orders form when drawn
         for book in self.group_books.get(event.group, ()):
-            if book.payment is not None and book.net > 0:
+            # Every paid order forms, cash in hand or not: under capture_at_close its cash
+            # is captured after GroupFormed, and its points stand from that capture on.
+            if book.payment is not None:
                 book.formed = True
                 self.repoint(event.at, book)
 
