@@ -270,7 +270,7 @@ def paid_order_of(order: OrderView) -> PaidOrder:
     working twin alike."""
     quote = order.quote
     known = _QUOTED_LINES.get(id(quote))
-    if known is None or known[0] is not quote:
+    if known is None:
         # Members who joined on the same terms share one quote: its paid line is made once.
         (line,) = lines_of(quote)
         if len(_QUOTED_LINES) >= _MAX_QUOTED_LINES:
@@ -294,8 +294,8 @@ def paid_order_of(order: OrderView) -> PaidOrder:
     )
 
 
-# Keyed by the quote's identity, the quote kept beside its line: an id is never reused while
-# its quote is held here, and hashing a whole quote would cost more than the line it finds.
+# Keyed by the quote's identity, the quote kept beside its line: no other object can take the
+# id while its quote is held here, and hashing a whole quote costs more than the line it finds.
 _QUOTED_LINES: dict[int, tuple[Quote, PaidLine]] = {}
 _MAX_QUOTED_LINES: Final = 4096
 

@@ -117,12 +117,6 @@ class _Audit:
             return amount.minor  # what amount_in returns, without the call
         return amount_in(amount, self.currency, index, "the audit")
 
-    def net(self, key: _Key) -> int:
-        payment = self.settled_by.get(key)
-        if payment is None:
-            return 0
-        return self.cash.get(payment, 0) - self.refunded.get(payment, 0)
-
     def received(self, event: PaymentReceived | PaymentCaptured, index: int) -> None:
         minor = self.money(event.amount, index)
         self.cash[event.payment_id] = self.cash.get(event.payment_id, 0) + minor
@@ -146,7 +140,7 @@ class _Audit:
             self.groups.setdefault(event.group, []).append(key)
         quote = event.quote
         known = self.platform.get(id(quote))
-        if known is None or known[0] is not quote:
+        if known is None:
             platform = sum(
                 step.amount.minor for step in quote.steps if step.funder is Funder.PLATFORM
             )

@@ -126,7 +126,6 @@ class _Journal:
     """The working state of one :func:`journal` run (private; the function is pure)."""
 
     def __init__(self, campaign: Campaign, tally: TrialTally | None = None) -> None:
-        self.campaign = campaign
         # With a tally, entries are counted into it and let go: the memos, read only by
         # people, are not written.
         self.tally = tally
@@ -167,9 +166,10 @@ class _Journal:
         return found
 
     def terms(self, quote: Quote) -> tuple[int, int]:
-        # Quotes are shared between orders: read each one once (kept alive with its terms).
+        # Quotes are shared between orders: read each one once. Each is kept alive beside its
+        # terms, so no other object can take its id while it is here.
         found = self.quotes.get(id(quote))
-        if found is None or found[0] is not quote:
+        if found is None:
             terms = (quote.total.minor, quote.funded_by(Funder.PLATFORM).minor)
             found = self.quotes[id(quote)] = (quote, terms)
         return found[1]
