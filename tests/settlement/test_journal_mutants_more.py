@@ -206,3 +206,19 @@ def test_leadership_passing_in_a_group_no_one_joined_books_nothing() -> None:
         LeaderChanged(T, "g1", "u1", "u2"),
     ]
     assert journal(log, make()) == ()
+
+
+def test_each_entry_says_what_it_books_in_words() -> None:
+    """The memos of two paid orders: each payment received, then its split by the fee
+    schedule's rule in words (fee 0.6% of net, platform 5% and leader 10% of base)."""
+    campaign = make()
+    rule = (
+        "fee 0.6% of net, platform 5% of base less subsidy, leader 10% of base, "
+        "merchant the residual"
+    )
+    assert [(e.id, e.memo) for e in journal(paid_pair(campaign), campaign)] == [
+        ("2.1", "payment wx-u1 received"),
+        ("3.1", f"split of g1/u1 on net 60.00 (payment wx-u1 settles it): {rule}"),
+        ("5.1", "payment wx-u2 received"),
+        ("6.1", f"split of g1/u2 on net 70.00 (payment wx-u2 settles it): {rule}"),
+    ]
