@@ -28,7 +28,7 @@ from tuangou_core.group import (
 from tuangou_core.money import Money
 from tuangou_core.pricing import quote_member
 from tuangou_core.refunds import RefundReason
-from tuangou_core.settlement import journal
+from tuangou_core.settlement import Account, journal, party_balances
 
 POINTS = {"earn_per_unit": 1, "value": "0.01", "funded_by": "platform"}
 Line = tuple[str, str, str, str]
@@ -222,3 +222,53 @@ def test_each_entry_says_what_it_books_in_words() -> None:
         ("5.1", "payment wx-u2 received"),
         ("6.1", f"split of g1/u2 on net 70.00 (payment wx-u2 settles it): {rule}"),
     ]
+
+
+def test_a_one_fen_rise_in_a_share_is_posted_on_its_growing_side() -> None:
+    """u1 (60.00 due, 10.00 platform discount) refunded to 30.03, then 0.06 captured: the
+    subsidy, the platform's take and the leader's share each rise by exactly 0.01, and each
+    is posted as 0.01 on its growing side, never as −0.01 on the other."""
+    log = [
+        *paid_pair(make()),
+        refund("u1", 2997),
+        PaymentCaptured(T, "g1", "u1", "wx-u1", Money(6)),
+    ]
+    assert lines(log, make())[-1] == (
+        "9.2",
+        [
+            ("refunds_payable", "debit", "0.06", "u1"),
+            ("platform_subsidy", "debit", "0.01", ""),
+            ("platform_revenue", "credit", "0.01", ""),
+            ("leader_payable", "credit", "0.01", "u1"),
+            ("merchant_payable", "credit", "0.05", ""),
+        ],
+    )
+
+
+def test_money_naming_a_group_before_it_opens_leaves_the_leader_share_with_its_opener() -> None:
+    """u2 pays 5.00 to g1 before u1 opens it (recorded, sent back), then joins and pays: the
+    leader payable of both orders is u1's, none of it booked to no one."""
+    campaign = make()
+    log = [
+        PaymentUnmatched(T, "g1", "u2", "wx-early", Money(500), "wechat"),
+        RefundDue(
+            T,
+            "g1",
+            "u2",
+            "unmatched:wx-early",
+            "wx-early",
+            Money(500),
+            RefundReason.UNMATCHED_PAYMENT,
+        ),
+        *paid_pair(campaign),
+    ]
+    leader_lines = [
+        (party, amount)
+        for _entry, postings in lines(log, campaign)
+        for account, _side, amount, party in postings
+        if account == "leader_payable"
+    ]
+    assert leader_lines == [("u1", "7.00"), ("u1", "7.00")]
+    parties = party_balances(journal(log, campaign))
+    assert parties[(Account.LEADER_PAYABLE, "u1")].amount == 1400
+    assert (Account.LEADER_PAYABLE, "") not in parties

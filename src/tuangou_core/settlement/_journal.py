@@ -322,13 +322,19 @@ class _Journal:
 
     def opened(self, event: GroupOpened) -> None:
         self.leaders[event.group] = event.opener
+        if self.named_leader is None:
+            # Money that named the group before it opened (a payment naming no order, and its
+            # refund) made its member's book already, with no leader to name: the opener is
+            # its leader too, or that order's leader share would be booked to no one.
+            for book in self.group_books.get(event.group, ()):
+                book.leader = event.opener
 
     def quoted(self, event: MemberJoined | OrderReopened | OrderRepriced) -> None:
         book = self.books.get((event.group, event.member)) or self.book(event.group, event.member)
         book.due, book.discount = self.terms(event.quote)
+        # A new quote moves the split, never the points: they stand on the net and on forming
+        # (a repriced order keeps both, a reopened one was cancelled open and never formed).
         self.resplit(event.at, book, "repriced")
-        if self.points_rule is not None:
-            self.repoint(event.at, book)
 
     def cash_received(self, event: PaymentReceived) -> None:
         minor = self._amount(event.amount)
