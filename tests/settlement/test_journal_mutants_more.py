@@ -272,3 +272,29 @@ def test_money_naming_a_group_before_it_opens_leaves_the_leader_share_with_its_o
     parties = party_balances(journal(log, campaign))
     assert parties[(Account.LEADER_PAYABLE, "u1")].amount == 1400
     assert (Account.LEADER_PAYABLE, "") not in parties
+
+
+def test_cash_naming_an_order_the_log_never_joined_is_owed_back_to_its_member() -> None:
+    """A log that starts with u9's 5.00 received in g9 (no join before it): cash in, owed
+    back to u9 in g9, as any cash that settles no order."""
+    [entry] = journal([PaymentReceived(T, "g9", "u9", "wx-9", Money(500), "wechat")], make())
+    assert (entry.group, entry.member) == ("g9", "u9")
+    assert [(p.account.value, p.side.value, p.amount.minor, p.party) for p in entry.postings] == [
+        ("payment_clearing", "debit", 500, "u9"),
+        ("refunds_payable", "credit", 500, "u9"),
+    ]
+
+
+def test_an_order_paid_before_the_log_joined_it_splits_what_is_captured_on_it() -> None:
+    """OrderPaid opens u9's book in g9 with no cash; 5.00 then captured on its payment is cash
+    in and, settling it, that order's split (no quote read: the whole 5.00 is the base)."""
+    log = [
+        OrderPaid(T, "g9", "u9", "wx-9", "wechat"),
+        PaymentCaptured(T, "g9", "u9", "wx-9", Money(500)),
+    ]
+    entries = journal(log, make())
+    assert [(e.id, e.group, e.member) for e in entries] == [
+        ("1.1", "g9", "u9"),
+        ("1.2", "g9", "u9"),
+    ]
+    assert entries[1].memo.startswith("split of g9/u9 on net 5.00 (payment wx-9 captured)")
