@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import attrs
+import pytest
 from test_audit_mutants import T, make, paid_pair, refund
 
 from tuangou_core.campaign import Campaign
+from tuangou_core.errors import InvalidInput
 from tuangou_core.group import (
     Event,
     GroupFormed,
@@ -288,7 +290,7 @@ def test_cash_naming_an_order_the_log_never_joined_is_owed_back_to_its_member() 
 def test_an_order_paid_before_the_log_joined_it_splits_what_is_captured_on_it() -> None:
     """OrderPaid opens u9's book in g9 with no cash; 5.00 then captured on its payment is cash
     in and, settling it, that order's split (no quote read: the whole 5.00 is the base)."""
-    log = [
+    log: list[Event] = [
         OrderPaid(T, "g9", "u9", "wx-9", "wechat"),
         PaymentCaptured(T, "g9", "u9", "wx-9", Money(500)),
     ]
@@ -298,3 +300,14 @@ def test_an_order_paid_before_the_log_joined_it_splits_what_is_captured_on_it() 
         ("1.2", "g9", "u9"),
     ]
     assert entries[1].memo.startswith("split of g9/u9 on net 5.00 (payment wx-9 captured)")
+
+
+def test_an_amount_that_is_not_money_is_refused_as_the_ledger_refuses_any_foreign_amount() -> None:
+    """A hand-built receipt of the int 500 (not Money) is refused, coded, naming the event."""
+    bare = PaymentReceived(T, "g9", "u9", "wx-9", 500, "wechat")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput) as refused:
+        journal([bare], make())
+    assert repr(refused.value) == (
+        "InvalidInput('currency_mismatch', 'events[0] moves 500; the ledger is in CNY', "
+        "field='events[0].amount', value='500')"
+    )
