@@ -289,7 +289,7 @@ def test_cash_naming_an_order_the_log_never_joined_is_owed_back_to_its_member() 
 
 def test_an_order_paid_before_the_log_joined_it_splits_what_is_captured_on_it() -> None:
     """OrderPaid opens u9's book in g9 with no cash; 5.00 then captured on its payment is cash
-    in and, settling it, that order's split (no quote read: the whole 5.00 is the base)."""
+    in and, settling it, that order's split: fee 0.03, take 0.25, leader 0.50, merchant 4.22."""
     log: list[Event] = [
         OrderPaid(T, "g9", "u9", "wx-9", "wechat"),
         PaymentCaptured(T, "g9", "u9", "wx-9", Money(500)),
@@ -300,6 +300,14 @@ def test_an_order_paid_before_the_log_joined_it_splits_what_is_captured_on_it() 
         ("1.2", "g9", "u9"),
     ]
     assert entries[1].memo.startswith("split of g9/u9 on net 5.00 (payment wx-9 captured)")
+    # No quote and no discount: the base is the net. No GroupOpened named a leader.
+    assert lines(log, make())[1][1] == [
+        ("refunds_payable", "debit", "5.00", "u9"),
+        ("processor_fees", "credit", "0.03", ""),
+        ("platform_revenue", "credit", "0.25", ""),
+        ("leader_payable", "credit", "0.50", ""),
+        ("merchant_payable", "credit", "4.22", ""),
+    ]
 
 
 def test_an_amount_that_is_not_money_is_refused_as_the_ledger_refuses_any_foreign_amount() -> None:
