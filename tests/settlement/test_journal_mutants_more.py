@@ -247,6 +247,20 @@ def test_a_one_fen_rise_in_a_share_is_posted_on_its_growing_side() -> None:
     )
 
 
+def test_a_share_that_does_not_move_gets_no_line() -> None:
+    """u1 refunded to 30.03, then 0.01 captured: only the leader's share rises (0.01); the fee,
+    the take, the subsidy and the merchant's share stay, and get no line, not even of 0.00."""
+    log = [
+        *paid_pair(make()),
+        refund("u1", 2997),
+        PaymentCaptured(T, "g1", "u1", "wx-u1", Money(1)),
+    ]
+    assert lines(log, make())[-1] == (
+        "9.2",
+        [("refunds_payable", "debit", "0.01", "u1"), ("leader_payable", "credit", "0.01", "u1")],
+    )
+
+
 def test_money_naming_a_group_before_it_opens_leaves_the_leader_share_with_its_opener() -> None:
     """u2 pays 5.00 to g1 before u1 opens it (recorded, sent back), then joins and pays: the
     leader payable of both orders is u1's, none of it booked to no one."""
