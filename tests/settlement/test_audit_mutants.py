@@ -273,6 +273,17 @@ def test_a_foreign_amount_is_refused_naming_the_event_and_the_audit(event: Event
     )
 
 
+def test_an_amount_that_is_not_money_is_refused_by_the_audit_too() -> None:
+    """A hand-built receipt of the int 500 (not Money) is refused, coded, naming the event."""
+    bare = PaymentReceived(T, "g9", "u9", "wx-9", 500, "wechat")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput) as caught:
+        audit([bare], make())
+    assert repr(caught.value) == (
+        "InvalidInput('currency_mismatch', 'events[0] moves 500; the audit is in CNY', "
+        "field='events[0].amount', value='500')"
+    )
+
+
 def test_an_order_paid_without_a_quote_splits_with_no_discount() -> None:
     """A payment settling an order no join quoted: 70.00 split as with nothing discounted."""
     log: list[Event] = [

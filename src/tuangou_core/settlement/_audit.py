@@ -95,7 +95,6 @@ class _Audit:
         "quotes",
         "refunded",
         "settled_by",
-        "settles",
     )
 
     def __init__(self, currency: str, lottery: bool) -> None:
@@ -103,7 +102,6 @@ class _Audit:
         self.lottery = lottery
         self.cash: dict[str, int] = {}  # payment id → cash it brought
         self.refunded: dict[str, int] = {}  # payment id → cash refunded along it
-        self.settles: dict[str, _Key] = {}  # payment id → the order it settled
         self.settled_by: dict[_Key, str] = {}  # order → its settling payment id
         self.quotes: dict[_Key, tuple[int, int]] = {}  # order → (due, platform discount)
         self.groups: dict[str, list[_Key]] = {}
@@ -126,9 +124,7 @@ class _Audit:
             self.cash[event.payment_id] = self.money(event.amount, index)
 
     def paid(self, event: OrderPaid, _index: int) -> None:
-        key = (event.group, event.member)
-        self.settles[event.payment_id] = key
-        self.settled_by[key] = event.payment_id
+        self.settled_by[(event.group, event.member)] = event.payment_id
 
     def refund(self, event: RefundDue, index: int) -> None:
         minor = self.money(event.amount, index)
@@ -213,8 +209,8 @@ def audit(events: Iterable[Event], campaign: Campaign) -> dict[Account, int]:
     fees = takes = subsidies = leaders = merchants = 0
     formed, quotes, paid, refunded = work.formed, work.quotes, work.cash, work.refunded
     for key, payment in work.settled_by.items():
-        # _Audit.net of the order, its settling payment in hand.
-        net = 0 if payment is None else paid.get(payment, 0) - refunded.get(payment, 0)
+        # The order's net: what its settling payment brought, less what went back along it.
+        net = paid.get(payment, 0) - refunded.get(payment, 0)
         if net > 0:
             due, discount = quotes.get(key, (0, 0))
             figures = (net, due, discount)
