@@ -273,6 +273,15 @@ def test_a_foreign_amount_is_refused_naming_the_event_and_the_audit(event: Event
     )
 
 
+def test_a_group_formed_with_no_order_in_the_log_counts_nothing() -> None:
+    """GroupFormed for a group no join reached (a hand-built log): no order forms, no error."""
+    totals = audit(
+        [GroupFormed(T, "g7", 2, 0, Money(7000))],
+        make(points={"earn_per_unit": 1, "value": "0.01", "funded_by": "platform"}),
+    )
+    assert set(totals.values()) == {0}
+
+
 def test_an_amount_that_is_not_money_is_refused_by_the_audit_too() -> None:
     """A hand-built receipt of the int 500 (not Money) is refused, coded, naming the event."""
     bare = PaymentReceived(T, "g9", "u9", "wx-9", 500, "wechat")  # type: ignore[arg-type]
