@@ -1,7 +1,8 @@
 """The package's version: the one place it is written (pyproject.toml reads it from here).
 
 A literal, not a lookup in the installed metadata: importing ``importlib.metadata`` and
-scanning the installed distributions cost about 35 ms of every ``tuangou`` command's start.
+scanning the installed distributions cost 7% of every ``tuangou`` command's start (63 million
+instructions, about 25 ms).
 """
 
 from __future__ import annotations
