@@ -403,6 +403,34 @@ REFUSALS: list[tuple[str, Callable[[], object], str]] = [
         lambda: allocate_minor(5, [1] * 100_001),
         "InvalidInput('invalid_weights', 'cannot allocate over more than 100000 weights', field='weights', value=100001)",
     ),
+    # The everyday path checks each weight inside the rule's own loop: whatever it cannot
+    # take (a bool, text, a float after an int, a signalling NaN that cannot even be summed,
+    # nothing at all) is refused by name, as the careful path refuses it.
+    (
+        "allocate_minor(5, [1, True])",
+        lambda: allocate_minor(5, [1, True]),
+        "InvalidInput('invalid_rate', 'weights[1] must be a number, got a bool', field='weights[1]', value=True)",
+    ),
+    (
+        "allocate_minor(5, [1, D('sNaN')])",
+        lambda: allocate_minor(5, [1, D("sNaN")]),
+        "InvalidInput('invalid_rate', 'weights[1] must be a finite, sensible number', field='weights[1]', value='sNaN')",
+    ),
+    (
+        "allocate_minor(5, [1, '2'])",
+        lambda: allocate_minor(5, [1, "2"]),
+        "InvalidInput('invalid_weights', 'allocate_minor weights must be ints; use allocate for Decimal or Fraction weights', field='weights', value='list')",
+    ),
+    (
+        "allocate_minor(5, [1, 2.0])",
+        lambda: allocate_minor(5, [1, 2.0]),
+        "InvalidInput('float_refused', \"weights[1] must not be a float (got 2.0); pass a string like '0.006' or '5%'\", field='weights[1]', value=2.0)",
+    ),
+    (
+        "allocate_minor(5, [])",
+        lambda: allocate_minor(5, []),
+        "InvalidInput('invalid_weights', 'cannot allocate over no weights', field='weights', value=0)",
+    ),
     (
         "split(Money(5), 0)",
         lambda: split(Money(5), 0),

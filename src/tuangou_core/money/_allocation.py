@@ -99,7 +99,7 @@ def allocate(total: Money, weights: Sequence[int | Decimal | Fraction]) -> tuple
     integers = _integer_weights(weights)
     currency = total.currency
     return tuple(
-        Money._trusted(part, currency) for part in _largest_remainder(total.minor, integers)
+        Money._trusted(part, currency) for part in _checked_remainder(total.minor, integers)
     )
 
 
@@ -124,21 +124,37 @@ def allocate_minor(amount: int, weights: Sequence[int]) -> list[int]:
     """
     if type(amount) is not int or not -MAX_MINOR <= amount <= MAX_MINOR:
         Money(amount)  # raises the amount's own error
-    if type(weights) is not list or not all(type(w) is int and w >= 0 for w in weights):
-        weights = _checked_ints(weights)
-    whole = sum(weights)
-    if whole <= 0 or len(weights) > MAX_WEIGHTS:
-        weights = _checked_ints(weights)
-    return _largest_remainder(amount, weights)
+    if type(weights) is list and len(weights) <= MAX_WEIGHTS:
+        # The everyday case (a list of non-negative ints, not all zero) is checked weight by
+        # weight inside the rule's own loop: one pass, no generator.
+        parts = _largest_remainder(amount, weights)
+        if parts is not None:
+            return parts
+    return _checked_remainder(amount, _checked_ints(weights))  # refused, or ints after all
 
 
-def _largest_remainder(amount: int, weights: list[int]) -> list[int]:
-    # The rule itself, on checked ints: allocate and allocate_minor both end here.
-    whole = sum(weights)
+def _checked_remainder(amount: int, weights: list[int]) -> list[int]:
+    parts = _largest_remainder(amount, weights)
+    assert parts is not None, "checked weights"
+    return parts
+
+
+def _largest_remainder(amount: int, weights: list[int]) -> list[int] | None:
+    # The rule itself: allocate and allocate_minor both end here. None, before anything is
+    # divided, when a weight is not a non-negative int or they sum to nothing: the caller
+    # then checks them one by one and refuses them by name.
+    try:
+        whole = sum(weights)
+    except Exception:  # a weight that cannot be summed (text, a signalling NaN, anything)
+        return None
+    if type(whole) is not int or whole <= 0:
+        return None
     size = abs(amount)
     parts: list[int] = []
     remainders: list[int] = []
     for weight in weights:
+        if type(weight) is not int or weight < 0:
+            return None
         share, remainder = divmod(size * weight, whole)
         parts.append(share)
         remainders.append(remainder)
