@@ -14,6 +14,7 @@ import pytest
 
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Currency, Money, Rate, Rounding, allocate, allocate_minor, split
+from tuangou_core.money._amount import _Unfrozen
 
 
 def _refusal(call: object) -> InvalidInput:
@@ -301,3 +302,13 @@ def test_the_last_edges_of_money_and_rates() -> None:
     assert _refusal(lambda: Money(2**256)).value == "<int of 257 bits>"
     assert "got '" + "x" * 80 + "'" in _refusal(lambda: Rate("x" * 81)).message
     assert _refusal(lambda: Rate([])).message.endswith("got list")
+
+
+def test_money_built_inside_the_library_is_a_money_with_exactly_its_slots() -> None:
+    """The results of arithmetic are built as a mutable twin that changes class: the twin has
+    exactly Money's slots, and what it becomes is a Money, equal and hashed as one."""
+    slots = Money.__dict__["__slots__"]
+    assert sorted(_Unfrozen.__slots__) == sorted(slots) == ["currency", "minor"]
+    total = Money(250) + Money(175)
+    assert type(total) is Money
+    assert (total, hash(total)) == (Money(425), hash(Money(425)))

@@ -31,6 +31,7 @@ from tuangou_core.pricing import (
     quote,
     quote_member,
 )
+from tuangou_core.pricing._quoting import TWINS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -574,3 +575,31 @@ def test_order_discount_lands_on_lines_as_money_allocate_divides_it(
     step = q.step("c")
     assert step is not None
     assert step.shares == allocate(step.amount, [line.base.minor for line in q.lines])
+
+
+def test_each_twin_the_quote_is_built_from_has_exactly_its_values_slots() -> None:
+    """A quote's Money, lines, steps and itself are built as mutable twins and change class:
+    each twin has exactly its frozen value's slots, and no value has a __weakref__ slot."""
+    for twin, frozen in TWINS:
+        slots = frozen.__dict__["__slots__"]
+        assert sorted(twin.__slots__) == sorted(slots), frozen.__name__
+        assert "__weakref__" not in slots
+
+
+def test_a_quote_is_made_of_exactly_the_public_classes_and_equals_a_rebuilt_one() -> None:
+    """Every value of a quote is an instance of the public class itself (no twin is left
+    behind), and the quote equals and hashes as one rebuilt field by field from its parts."""
+    quote = quote_member(PLAIN, unit_price=cny("70.00"), qty=3)
+    values = [quote, quote.total, quote.base, quote.list_total, *quote.lines, *quote.steps]
+    values += [line.total for line in quote.lines] + [step.amount for step in quote.steps]
+    assert {type(v).__name__ for v in values} == {"Quote", "Money", "QuoteLine", "Step"}
+    assert all(type(v).__module__.startswith("tuangou_core.") for v in values)
+    assert all(not type(v).__name__.startswith("_") for v in values)
+    rebuilt = attrs.evolve(
+        quote,
+        lines=tuple(attrs.evolve(line) for line in quote.lines),
+        steps=tuple(attrs.evolve(step) for step in quote.steps),
+        total=Money(quote.total.minor, quote.total.currency),
+    )
+    assert rebuilt == quote
+    assert hash(rebuilt) == hash(quote)

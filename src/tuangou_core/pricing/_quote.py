@@ -6,7 +6,6 @@ amount; no line is negative; ``list_total − discount_total == total``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -16,17 +15,6 @@ from tuangou_core._text import display_width, html_table
 from tuangou_core.campaign import Funder, check_id, check_quantity
 from tuangou_core.errors import InvalidInput
 from tuangou_core.money import Money
-
-
-def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
-    """The setters of a slotted attrs class's slots, in field order.
-
-    For building values whose fields are already known valid without the generated
-    ``__init__``: ``object.__new__(cls)`` and one setter call per field. Only for classes
-    without converters or validators (a frozen class refuses ``setattr``; its slots' own
-    descriptors do not).
-    """
-    return tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))
 
 
 def _optional_price(value: object, field: str) -> Money | None:
@@ -93,7 +81,7 @@ class Line:
     list_price: Money | None = attrs.field(default=None, converter=_list_price)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # see pricing._quoting: built as a twin
 class QuoteLine:
     """A priced line: list and base amounts, and the amount due after every step."""
 
@@ -107,7 +95,7 @@ class QuoteLine:
     shipping: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # see pricing._quoting: built as a twin
 class Step:
     """One discount as applied: its rule, its funder, its amount and its share on each line.
 
@@ -141,7 +129,7 @@ class Skipped:
     reason: str
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # see pricing._quoting: built as a twin
 class Quote:
     """What an order costs and how: every step from the list price to the amount due.
 
