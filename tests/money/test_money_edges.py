@@ -13,7 +13,16 @@ from fractions import Fraction
 import pytest
 
 from tuangou_core.errors import InvalidInput
-from tuangou_core.money import Currency, Money, Rate, Rounding, allocate, allocate_minor, split
+from tuangou_core.money import (
+    MAX_MINOR,
+    Currency,
+    Money,
+    Rate,
+    Rounding,
+    allocate,
+    allocate_minor,
+    split,
+)
 from tuangou_core.money._amount import _Unfrozen
 
 
@@ -312,3 +321,54 @@ def test_money_built_inside_the_library_is_a_money_with_exactly_its_slots() -> N
     total = Money(250) + Money(175)
     assert type(total) is Money
     assert (total, hash(total)) == (Money(425), hash(Money(425)))
+
+
+def test_zero_is_one_value_per_currency_and_a_subclass_gets_its_own() -> None:
+    """Money.zero() is CNY 0.00, the same object each time; each currency has its own zero
+    with its own code; a subclass's zero is of the subclass and not shared; a code the
+    library does not know, or a non-text one, is refused as Money refuses it."""
+    assert Money.zero() is Money.zero("CNY")
+    assert (Money.zero().minor, Money.zero().currency) == (0, "CNY")
+    yen = Money.zero("JPY")
+    assert (yen.minor, yen.currency, yen is Money.zero("JPY")) == (0, "JPY", True)
+    assert yen != Money.zero()
+
+    class Tagged(Money):
+        pass
+
+    tagged = Tagged.zero("USD")
+    assert (type(tagged), tagged.minor, tagged.currency) == (Tagged, 0, "USD")
+    assert Tagged.zero("USD") is not tagged
+    assert Money.zero("USD") is not tagged
+    assert type(Money.zero("USD")) is Money
+    for code in ("XXX", 5):
+        with pytest.raises(InvalidInput) as refused:
+            Money.zero(code)
+        assert refused.value.code == "unknown_currency"
+
+
+def test_amounts_differ_by_their_minor_units_or_their_currency() -> None:
+    """!= is true for another amount or another currency, false for the same amount, and
+    leaves other types to them (NotImplemented: a Money is never equal to an int)."""
+    assert (Money(1) != Money(2), Money(1) != Money(1), Money(1) != Money(1, "USD")) == (
+        True,
+        False,
+        True,
+    )
+    assert Money(1).__ne__(1) is NotImplemented
+    assert Money(1) != 1
+    assert hash(Money(1)) == hash(Money(1))
+    assert len({hash(Money(n)) for n in range(100)}) == 100
+
+
+def test_arithmetic_reaches_the_bound_exactly_and_no_further() -> None:
+    """Sums and negations up to ±MAX_MINOR are amounts; one minor unit past is refused."""
+    top = Money(MAX_MINOR - 1) + Money(1)
+    assert top.minor == MAX_MINOR
+    assert (-top).minor == -MAX_MINOR
+    assert (Money(-MAX_MINOR + 1) - Money(1)).minor == -MAX_MINOR
+    with pytest.raises(InvalidInput) as above:
+        top + Money(1)
+    with pytest.raises(InvalidInput) as below:
+        -top - Money(1)
+    assert above.value.code == below.value.code == "amount_out_of_range"
