@@ -75,16 +75,12 @@ class Money:
     minor: int = attrs.field(converter=_check_minor)
     currency: str = attrs.field(default="CNY", converter=_check_currency)
 
-    @classmethod
-    def _trusted(cls, minor: int, currency: str) -> Money:
-        # Results of arithmetic on valid amounts: skip the converters, keep the bound.
+    @staticmethod
+    def _trusted(minor: int, currency: str) -> Money:
+        # Results of arithmetic on valid amounts: skip the converters, keep the bound. Always
+        # a Money, whoever asks (the library asks only as Money._trusted).
         if not -MAX_MINOR <= minor <= MAX_MINOR:
             _check_minor(minor)
-        if cls is not Money:  # a subclass: its own layout, set through the slots' setters
-            money = object.__new__(cls)
-            _SET_MINOR(money, minor)
-            _SET_CURRENCY(money, currency)
-            return money
         unfrozen = _Unfrozen()
         unfrozen.minor = minor
         unfrozen.currency = currency
@@ -265,12 +261,6 @@ class Money:
 
 
 _ZEROS: dict[str, Money] = {}  # by currency code, filled as asked (known codes only)
-
-# The slots' own setters: a frozen class refuses setattr, and object.__setattr__ looks the
-# attribute up on every call.
-_SET_MINOR: Final = Money.__dict__["minor"].__set__
-_SET_CURRENCY: Final = Money.__dict__["currency"].__set__
-
 
 class _Unfrozen:
     """A ``Money`` being built: exactly its slots, mutable. Two plain stores and a change of
