@@ -372,3 +372,15 @@ def test_arithmetic_reaches_the_bound_exactly_and_no_further() -> None:
     with pytest.raises(InvalidInput) as below:
         -top - Money(1)
     assert above.value.code == below.value.code == "amount_out_of_range"
+
+
+def test_a_rate_reads_as_a_percentage_and_as_a_float() -> None:
+    """percent() is the rate times 100 with a %; float() is numerator over denominator (for
+    display only: the library never computes with it)."""
+    assert [Rate(r).percent() for r in ("0.05", "0.006", "1/3", "1")] == [
+        "5%",
+        "0.6%",
+        "100/3%",
+        "100%",
+    ]
+    assert (float(Rate("1/4")), float(Rate("3/8")), float(Rate("0"))) == (0.25, 0.375, 0.0)
