@@ -262,6 +262,7 @@ class Money:
 
 _ZEROS: dict[str, Money] = {}  # by currency code, filled as asked (known codes only)
 
+
 class _Unfrozen:
     """A ``Money`` being built: exactly its slots, mutable. Two plain stores and a change of
     class make a ``Money`` at about two thirds of the setters' cost (and the results of
